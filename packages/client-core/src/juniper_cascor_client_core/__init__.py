@@ -1,5 +1,67 @@
-"""Shared exceptions and configuration of the juniper-cascor clients (standard library only)."""
+"""Shared exceptions and configuration of the juniper-cascor clients (standard library only).
+
+Both clients raise the classes of :mod:`juniper_cascor_client_core.exceptions` and resolve
+their base URL and API key with the helpers here, so they behave alike.
+"""
 
 from juniper_cascor_client_core._version import __version__
+from juniper_cascor_client_core.credentials import (
+    API_KEY_ENV,
+    API_KEY_HEADER,
+    REDACTED,
+    WS_ORIGIN_ENV,
+    ApiKey,
+    redact,
+    resolve_api_key,
+)
+from juniper_cascor_client_core.exceptions import (
+    JuniperCascorAuthenticationError,
+    JuniperCascorClientError,
+    JuniperCascorCommandError,
+    JuniperCascorConfigurationError,
+    JuniperCascorConflictError,
+    JuniperCascorConnectionError,
+    JuniperCascorNotFoundError,
+    JuniperCascorOverloadError,
+    JuniperCascorProtocolError,
+    JuniperCascorRateLimitedError,
+    JuniperCascorServiceUnavailableError,
+    JuniperCascorStreamClosedError,
+    JuniperCascorTimeoutError,
+    JuniperCascorValidationError,
+)
+from juniper_cascor_client_core.urls import (
+    DEFAULT_BASE_URL,
+    http_base_url,
+    normalize_base_url,
+    websocket_base_url,
+)
 
-__all__ = ["__version__"]
+__all__ = [
+    "API_KEY_ENV",
+    "API_KEY_HEADER",
+    "DEFAULT_BASE_URL",
+    "REDACTED",
+    "WS_ORIGIN_ENV",
+    "ApiKey",
+    "JuniperCascorAuthenticationError",
+    "JuniperCascorClientError",
+    "JuniperCascorCommandError",
+    "JuniperCascorConfigurationError",
+    "JuniperCascorConflictError",
+    "JuniperCascorConnectionError",
+    "JuniperCascorNotFoundError",
+    "JuniperCascorOverloadError",
+    "JuniperCascorProtocolError",
+    "JuniperCascorRateLimitedError",
+    "JuniperCascorServiceUnavailableError",
+    "JuniperCascorStreamClosedError",
+    "JuniperCascorTimeoutError",
+    "JuniperCascorValidationError",
+    "__version__",
+    "http_base_url",
+    "normalize_base_url",
+    "redact",
+    "resolve_api_key",
+    "websocket_base_url",
+]

@@ -1,0 +1,61 @@
+"""API-key resolution and redaction."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from juniper_cascor_client_core import API_KEY_ENV, ApiKey, redact, resolve_api_key
+
+SECRET = "s3cr3t-key-value"
+
+
+def test_argument_wins_over_environment() -> None:
+    key = resolve_api_key("arg-key", environ={API_KEY_ENV: "env-key"})
+    assert key is not None
+    assert key.reveal() == "arg-key"
+
+
+def test_environment_is_the_fallback() -> None:
+    key = resolve_api_key(None, environ={API_KEY_ENV: "env-key"})
+    assert key is not None
+    assert key.reveal() == "env-key"
+
+
+def test_explicit_empty_string_means_no_key() -> None:
+    assert resolve_api_key("", environ={API_KEY_ENV: "env-key"}) is None
+
+
+def test_no_key_anywhere() -> None:
+    assert resolve_api_key(None, environ={}) is None
+
+
+def test_reads_os_environ_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(API_KEY_ENV, "from-os")
+    key = resolve_api_key()
+    assert key is not None
+    assert key.reveal() == "from-os"
+
+
+def test_key_never_shows_in_repr_or_str() -> None:
+    key = ApiKey(SECRET)
+    for text in (repr(key), str(key), f"{key}", repr([key]), repr({"k": key})):
+        assert SECRET not in text
+        assert "***" in text
+
+
+def test_headers_carry_the_key() -> None:
+    assert ApiKey(SECRET).headers() == {"X-API-Key": SECRET}
+
+
+def test_redact() -> None:
+    assert redact(f"bad key {SECRET}!", ApiKey(SECRET)) == "bad key ***!"
+    assert redact("nothing", None) == "nothing"
+
+
+def test_equality_and_pickle() -> None:
+    key = ApiKey(SECRET)
+    assert key == ApiKey(SECRET)
+    assert key != ApiKey("other")
+    assert pickle.loads(pickle.dumps(key)) == key
