@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+from collections.abc import Callable
 
 import pytest
 
@@ -47,12 +48,15 @@ def test_stream_closed_is_a_connection_error_and_configuration_a_value_error() -
 
 
 @pytest.mark.parametrize("error", SAMPLES, ids=lambda e: type(e).__name__)
-@pytest.mark.parametrize("clone", [pickle.loads, copy.copy, copy.deepcopy])
-def test_errors_survive_pickle_and_copy(error: JuniperCascorClientError, clone: object) -> None:
-    if clone is pickle.loads:
-        restored = pickle.loads(pickle.dumps(error))
-    else:
-        restored = clone(error)  # type: ignore[operator]
+@pytest.mark.parametrize(
+    "clone",
+    [lambda e: pickle.loads(pickle.dumps(e)), copy.copy, copy.deepcopy],
+    ids=["pickle", "copy", "deepcopy"],
+)
+def test_errors_survive_pickle_and_copy(
+    error: JuniperCascorClientError, clone: Callable[[Exception], Exception]
+) -> None:
+    restored = clone(error)
     assert type(restored) is type(error)
     assert vars(restored) == vars(error)
     assert str(restored) == str(error)
