@@ -28,7 +28,8 @@ __all__ = [
     "websocket_base_url",
 ]
 
-DEFAULT_BASE_URL = "http://localhost:8200"
+from juniper_cascor_client_core.constants import DEFAULT_BASE_URL
+
 HTTP_SCHEMES = ("http", "https")
 WEBSOCKET_SCHEMES = ("ws", "wss")
 
