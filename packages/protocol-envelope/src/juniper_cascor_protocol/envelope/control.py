@@ -1,0 +1,116 @@
+"""Frames of ``/ws/control``: ``command`` (client to server) and ``command_response``.
+
+A command is ``{"type": "command", "command": <name>, "params": {...}?, "command_id": <id>?}``
+with no timestamp and no data. The answer's ``data`` echoes the command name and, on current
+servers, the ``command_id``; ``status`` is one of ``success``, ``error``, ``rate_limited``,
+``queued`` or ``timeout``. The greeting of this channel is in
+:mod:`juniper_cascor_protocol.envelope.connection`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Final, Literal, Self
+
+from pydantic import StrictFloat, StrictStr, model_validator
+
+from juniper_cascor_protocol.envelope._base import BaseEnvelope, FrameData, server_stamp
+
+__all__ = [
+    "COMMAND_NAMES",
+    "CommandEnvelope",
+    "CommandResponseData",
+    "CommandResponseEnvelope",
+    "CommandStatus",
+]
+
+COMMAND_NAMES: Final = ("start", "stop", "pause", "resume", "reset", "set_params")
+"""The commands servers implement; other names are well-formed frames the server refuses with
+``code: "unknown_command"``."""
+
+CommandStatus = Literal["success", "error", "rate_limited", "queued", "timeout"]
+
+
+class CommandEnvelope(BaseEnvelope):
+    """``command``: client to server; ``set_params`` needs a non-empty ``params`` object."""
+
+    type: Literal["command"] = "command"
+    command: StrictStr
+    params: dict[str, Any] | None = None
+    command_id: StrictStr | None = None
+
+    @model_validator(mode="after")
+    def _set_params_has_params(self) -> Self:
+        if self.command == "set_params" and not self.params:
+            msg = "set_params requires a non-empty params object"
+            raise ValueError(msg)
+        return self
+
+    @staticmethod
+    def new_command_id() -> str:
+        """Return a fresh, unique command id (32 hex characters).
+
+        Raises:
+            Nothing.
+        """
+        return uuid.uuid4().hex
+
+    @classmethod
+    def build(
+        cls, command: str, params: dict[str, Any] | None = None, *, command_id: str | None = None
+    ) -> Self:
+        """Build a command frame with ``command_id`` or, when omitted, a fresh one.
+
+        Raises:
+            pydantic.ValidationError: when ``command`` is ``set_params`` without params, or a
+                value has the wrong type.
+        """
+        command_id = cls.new_command_id() if command_id is None else command_id
+        return cls(command=command, params=params, command_id=command_id)
+
+
+class CommandResponseData(FrameData):
+    """``command_response`` data; ``result.retry_after`` accompanies ``rate_limited``."""
+
+    command: StrictStr
+    status: CommandStatus
+    command_id: StrictStr | None = None
+    result: Any = None
+    error: StrictStr | None = None
+    code: StrictStr | None = None
+
+
+class CommandResponseEnvelope(BaseEnvelope):
+    """``command_response``: the server's answer to one ``command``."""
+
+    type: Literal["command_response"] = "command_response"
+    timestamp: StrictFloat
+    data: CommandResponseData
+
+    @classmethod
+    def build(
+        cls,
+        command: str,
+        status: CommandStatus,
+        *,
+        command_id: str | None = None,
+        result: Any = None,
+        error: str | None = None,
+        code: str | None = None,
+        timestamp: float | None = None,
+    ) -> Self:
+        """Build a server's answer, stamped now unless ``timestamp`` is given.
+
+        Raises:
+            pydantic.ValidationError: when ``status`` is not a known status or a value has the
+                wrong type.
+        """
+        data = CommandResponseData(
+            command=command,
+            status=status,
+            command_id=command_id,
+            result=result,
+            error=error,
+            code=code,
+        )
+        return cls(data=data, **server_stamp(timestamp, None, None))

@@ -1,0 +1,166 @@
+"""``validate_envelope``: one frame in, a typed envelope out, and never an exception.
+
+Text and bytes are parsed and validated in one pass by pydantic's JSON validator against the
+discriminated union of the known frames, so a well-formed known frame costs one call and takes no
+lock. Only when that fails is the frame looked at again, cheaply, to build an
+:class:`~juniper_cascor_protocol.envelope.unknown.UnknownEnvelope` with the right label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Annotated, Final, TypeAlias
+
+import pydantic_core
+from pydantic import Field, TypeAdapter, ValidationError
+
+from juniper_cascor_protocol.envelope._base import BaseEnvelope
+from juniper_cascor_protocol.envelope.connection import (
+    ConnectionEstablishedEnvelope,
+    PingEnvelope,
+    PongEnvelope,
+)
+from juniper_cascor_protocol.envelope.control import CommandEnvelope, CommandResponseEnvelope
+from juniper_cascor_protocol.envelope.resume import (
+    ResumeEnvelope,
+    ResumeFailedEnvelope,
+    ResumeOkEnvelope,
+)
+from juniper_cascor_protocol.envelope.training import (
+    CandidateProgressEnvelope,
+    CascadeAddEnvelope,
+    ChunkedMessageEnvelope,
+    EventEnvelope,
+    InitialMetricsEnvelope,
+    InitialStatusEnvelope,
+    MetricsEnvelope,
+    StateEnvelope,
+    SubscribeMetricsEnvelope,
+    TopologyEnvelope,
+)
+from juniper_cascor_protocol.envelope.unknown import malformed, unknown_from_object
+
+__all__ = ["KNOWN_ENVELOPES", "KnownEnvelope", "validate_envelope"]
+
+KnownEnvelope: TypeAlias = Annotated[
+    # Most frequent first: metrics dominate a training stream.
+    MetricsEnvelope
+    | StateEnvelope
+    | CandidateProgressEnvelope
+    | TopologyEnvelope
+    | CascadeAddEnvelope
+    | EventEnvelope
+    | ChunkedMessageEnvelope
+    | PingEnvelope
+    | PongEnvelope
+    | ConnectionEstablishedEnvelope
+    | InitialStatusEnvelope
+    | InitialMetricsEnvelope
+    | SubscribeMetricsEnvelope
+    | ResumeEnvelope
+    | ResumeOkEnvelope
+    | ResumeFailedEnvelope
+    | CommandEnvelope
+    | CommandResponseEnvelope,
+    Field(discriminator="type"),
+]
+
+_ADAPTER: Final[TypeAdapter[KnownEnvelope]] = TypeAdapter(KnownEnvelope)
+
+KNOWN_ENVELOPES: Final[Mapping[str, type[BaseEnvelope]]] = MappingProxyType(
+    {
+        model.model_fields["type"].default: model
+        for model in (
+            ConnectionEstablishedEnvelope,
+            InitialStatusEnvelope,
+            StateEnvelope,
+            InitialMetricsEnvelope,
+            MetricsEnvelope,
+            TopologyEnvelope,
+            CascadeAddEnvelope,
+            CandidateProgressEnvelope,
+            EventEnvelope,
+            ChunkedMessageEnvelope,
+            ResumeOkEnvelope,
+            ResumeFailedEnvelope,
+            PingEnvelope,
+            PongEnvelope,
+            ResumeEnvelope,
+            SubscribeMetricsEnvelope,
+            CommandEnvelope,
+            CommandResponseEnvelope,
+        )
+    }
+)
+"""Every known ``type`` string and its model."""
+
+_MAX_REASON_ERRORS: Final = 3
+
+
+def validate_envelope(frame: object) -> BaseEnvelope:
+    """Return the typed envelope of ``frame``, or an ``UnknownEnvelope`` when it is not one.
+
+    Args:
+        frame: a parsed frame (a ``dict``) or the raw text of one (``str``, ``bytes``,
+            ``bytearray`` or ``memoryview``, UTF-8 JSON). Anything else is malformed.
+
+    Returns:
+        The model of its ``type`` (see ``KNOWN_ENVELOPES``) when the frame is well formed;
+        otherwise an ``UnknownEnvelope`` whose ``type`` is the bounded label: the frame's type
+        string while the unknown-type budget lasts (a known type that failed validation counts),
+        ``"_unmatched"`` after it, and ``"_malformed"`` for invalid JSON, a non-object, or a
+        missing or non-string ``type``.
+
+    Raises:
+        Never: every failure of the input becomes an ``UnknownEnvelope``.
+    """
+    if isinstance(frame, str | bytes | bytearray | memoryview):
+        return _validate_text(frame)
+    if isinstance(frame, Mapping):
+        try:
+            return _ADAPTER.validate_python(frame)
+        except ValidationError as exc:
+            return _from_failure(frame, exc)
+    return malformed(f"frame is a {type(frame).__name__}, not a JSON object or its text")
+
+
+def _validate_text(text: str | bytes | bytearray | memoryview) -> BaseEnvelope:
+    if isinstance(text, memoryview):
+        try:
+            text = text.tobytes()
+        except ValueError as exc:  # a released buffer
+            return malformed(f"unreadable buffer: {exc}")
+    try:
+        return _ADAPTER.validate_json(text)
+    except ValidationError as exc:
+        failure = exc
+    first = failure.errors(include_url=False, include_context=False, include_input=False)[0]
+    if first["type"] == "json_invalid":
+        return malformed(first["msg"])
+    if first["type"] == "dict_type" and not first["loc"]:
+        return malformed("frame is not a JSON object")
+    try:
+        parsed = pydantic_core.from_json(text)
+    except ValueError as exc:  # unreachable in practice: the validator parsed it
+        return malformed(f"Invalid JSON: {exc}")
+    return _from_failure(parsed, failure)
+
+
+def _from_failure(parsed: object, failure: ValidationError) -> BaseEnvelope:
+    if isinstance(parsed, Mapping) and parsed.get("type") in KNOWN_ENVELOPES:
+        return unknown_from_object(parsed, _describe(failure))
+    return unknown_from_object(parsed)
+
+
+def _describe(failure: ValidationError) -> str:
+    """Summarise a known type's validation errors as ``loc: message; ...`` without values."""
+    errors = failure.errors(include_url=False, include_context=False, include_input=False)
+    parts = []
+    for error in errors[:_MAX_REASON_ERRORS]:
+        # The first location element is the union's tag, i.e. the type string itself.
+        location = ".".join(str(part) for part in error["loc"][1:])
+        parts.append(f"{location}: {error['msg']}" if location else error["msg"])
+    if len(errors) > _MAX_REASON_ERRORS:
+        parts.append(f"and {len(errors) - _MAX_REASON_ERRORS} more")
+    return "; ".join(parts)
