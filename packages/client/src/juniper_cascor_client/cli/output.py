@@ -1,0 +1,88 @@
+"""Rendering command results: one JSON document with ``--json``, rich tables otherwise.
+
+Every command hands :meth:`Output.emit` the JSON document it would print and a function that
+renders the same result for people. With ``--json`` only the document is written (one line of
+JSON on stdout, nothing else), so scripts can parse stdout as a whole.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["Output", "fields_table", "format_value", "print_error", "records_table"]
+
+Document = Mapping[str, Any]
+
+
+class Output:
+    """Where a command's result goes: JSON or rich rendering on stdout.
+
+    Args:
+        json_mode: Write one JSON document instead of human-readable output.
+        stream: The stream to write to (standard output by default).
+    """
+
+    def __init__(self, *, json_mode: bool, stream: TextIO | None = None) -> None:
+        self.json_mode = json_mode
+        self.stream = sys.stdout if stream is None else stream
+        self.console = Console(file=self.stream, highlight=False, soft_wrap=False)
+
+    def emit(self, document: Document, render: Callable[[Console], None]) -> None:
+        """Write ``document`` as JSON in JSON mode, else call ``render`` with the console."""
+        if self.json_mode:
+            self.stream.write(json.dumps(document, default=str) + "\n")
+            self.stream.flush()
+        else:
+            render(self.console)
+
+    def note(self, text: str) -> None:
+        """Print a progress note for people; silent in JSON mode."""
+        if not self.json_mode:
+            self.console.print(text)
+
+
+def print_error(message: str, *, stream: TextIO | None = None) -> None:
+    """Write ``juniper-cascor: error: <message>`` as a single line on standard error."""
+    one_line = " ".join(message.split())
+    print(f"juniper-cascor: error: {one_line}", file=sys.stderr if stream is None else stream)
+
+
+def format_value(value: Any) -> str:
+    """Format a value for a table cell: 4 significant digits for floats, ``-`` for nothing."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, Mapping | list):
+        return json.dumps(value, default=str)
+    return str(value)
+
+
+def fields_table(title: str, fields: Mapping[str, Any]) -> Table:
+    """A two-column table of names and values."""
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column("field", style="bold")
+    table.add_column("value")
+    for name, value in fields.items():
+        table.add_row(name, format_value(value))
+    return table
+
+
+def records_table(
+    title: str, records: Iterable[Mapping[str, Any]], columns: Sequence[tuple[str, str]]
+) -> Table:
+    """A table with one row per record; ``columns`` pairs each record key with its header."""
+    table = Table(title=title, title_justify="left")
+    for _, header in columns:
+        table.add_column(header)
+    for record in records:
+        table.add_row(*(format_value(record.get(key)) for key, _ in columns))
+    return table
