@@ -1,0 +1,272 @@
+"""Opening a stream's socket: connect, read the handshake frame, retry, reconnect.
+
+This is the one module that touches ``websockets`` errors: :func:`translate_error` maps every
+websockets and OS exception to the client's hierarchy (``raise ... from exc``)::
+
+    HTTP 401/403 refusal, close 4001/4003  -> JuniperCascorAuthenticationError (never retried)
+    timeout while opening                  -> JuniperCascorTimeoutError
+    close frame / dropped connection       -> JuniperCascorStreamClosedError (close_code, reason)
+    invalid URI                            -> JuniperCascorConfigurationError
+    any other network or handshake failure -> JuniperCascorConnectionError
+
+A connection counts as open only once the server's ``connection_established`` frame has been
+read (within ``handshake_timeout``); a missing or invalid one is a
+``JuniperCascorProtocolError``.
+
+Why reconnection has its own small loop instead of ``async for ws in websockets.connect(...)``:
+the websockets iterator (with ``process_exception`` and ``reconnect_delays``) considers a
+connection established as soon as the HTTP upgrade succeeded and then resets its backoff. The
+cascor server refuses credentials (4001/4003) and full servers (1013) *after* the upgrade, and a
+server may accept and drop, so that iterator would reconnect to such a server immediately, in a
+tight loop, with no attempt limit. :class:`~juniper_cascor_client_streams.reconnect.Backoff`
+counts attempts until a connection has stayed up for ``reset_after`` seconds, and the
+application handshake is part of each attempt here. Each attempt still uses websockets'
+``connect()`` for the opening handshake.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI, WebSocketException
+from websockets.protocol import State
+from websockets.typing import Origin
+
+from juniper_cascor_client_core import (
+    ApiKey,
+    JuniperCascorAuthenticationError,
+    JuniperCascorClientError,
+    JuniperCascorConfigurationError,
+    JuniperCascorConnectionError,
+    JuniperCascorProtocolError,
+    JuniperCascorStreamClosedError,
+    JuniperCascorTimeoutError,
+)
+from juniper_cascor_client_streams._frames import Decoded, decode_frame
+from juniper_cascor_client_streams.reconnect import Backoff
+
+__all__ = [
+    "AUTH_CLOSE_CODES",
+    "ConnectionSettings",
+    "OpenConnection",
+    "close_quietly",
+    "is_open",
+    "open_connection",
+    "open_with_retries",
+    "receive",
+    "reopen",
+    "send_text",
+    "translate_error",
+]
+
+logger = logging.getLogger("juniper_cascor_client_streams")
+
+AUTH_CLOSE_CODES = frozenset({4001, 4003})
+AUTH_HTTP_STATUSES = frozenset({401, 403})
+_ABNORMAL_CLOSURE = 1006
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionSettings:
+    """Everything needed to open one stream's socket (the key stays wrapped, never shown)."""
+
+    url: str
+    endpoint: str
+    api_key: ApiKey | None
+    origin: str | None
+    open_timeout: float
+    handshake_timeout: float
+    close_timeout: float
+    max_size: int
+    ping_interval: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenConnection:
+    """An open socket and its decoded ``connection_established`` frame."""
+
+    socket: ClientConnection
+    handshake: Decoded
+
+
+def translate_error(exc: BaseException, *, url: str) -> JuniperCascorClientError:
+    """Map a websockets, OS or asyncio exception to the client's exception hierarchy."""
+    if isinstance(exc, JuniperCascorClientError):
+        return exc
+    if isinstance(exc, InvalidStatus):
+        status = exc.response.status_code
+        if status in AUTH_HTTP_STATUSES:
+            return JuniperCascorAuthenticationError(
+                f"{url} refused the WebSocket handshake: HTTP {status}", status_code=status
+            )
+        return JuniperCascorConnectionError(
+            f"{url} refused the WebSocket handshake: HTTP {status}", status_code=status
+        )
+    if isinstance(exc, ConnectionClosed):
+        code, reason = close_details(exc)
+        if code in AUTH_CLOSE_CODES:
+            return JuniperCascorAuthenticationError(
+                f"{url} refused the connection: close {code} {reason}".rstrip(), close_code=code
+            )
+        return JuniperCascorStreamClosedError(
+            f"{url} closed: code {code} {reason}".rstrip(), close_code=code, close_reason=reason
+        )
+    if isinstance(exc, TimeoutError):
+        return JuniperCascorTimeoutError(f"timed out connecting to {url}")
+    if isinstance(exc, InvalidURI):
+        return JuniperCascorConfigurationError(f"invalid WebSocket URL {url!r}: {exc}")
+    if isinstance(exc, OSError | WebSocketException | EOFError):
+        return JuniperCascorConnectionError(f"cannot connect to {url}: {exc}")
+    return JuniperCascorConnectionError(f"{url}: {type(exc).__name__}: {exc}")
+
+
+def close_details(exc: ConnectionClosed) -> tuple[int, str]:
+    """Return the close code and reason the server sent (1006 and "" when it sent none)."""
+    if exc.rcvd is None:
+        return _ABNORMAL_CLOSURE, ""
+    return exc.rcvd.code, exc.rcvd.reason
+
+
+async def open_connection(settings: ConnectionSettings) -> OpenConnection:
+    """Open the socket and read the ``connection_established`` frame.
+
+    Raises:
+        JuniperCascorAuthenticationError: When the key or the origin is refused.
+        JuniperCascorTimeoutError: When opening or the handshake frame took too long.
+        JuniperCascorProtocolError: When the first frame is not a valid handshake.
+        JuniperCascorConnectionError: When the server cannot be reached or closed at once.
+    """
+    headers = settings.api_key.headers() if settings.api_key is not None else None
+    try:
+        socket = await connect(
+            settings.url,
+            origin=Origin(settings.origin) if settings.origin else None,
+            additional_headers=headers,
+            open_timeout=settings.open_timeout,
+            close_timeout=settings.close_timeout,
+            max_size=settings.max_size,
+            ping_interval=settings.ping_interval,
+            ping_timeout=settings.ping_interval,
+        )
+    except Exception as exc:
+        raise translate_error(exc, url=settings.url) from exc
+    try:
+        async with asyncio.timeout(settings.handshake_timeout):
+            raw = await socket.recv()
+    except TimeoutError as exc:
+        await close_quietly(socket, abort=True)
+        raise JuniperCascorTimeoutError(
+            f"{settings.url} sent no connection_established frame in {settings.handshake_timeout} s"
+        ) from exc
+    except Exception as exc:
+        await close_quietly(socket, abort=True)
+        raise translate_error(exc, url=settings.url) from exc
+    handshake = decode_frame(raw)
+    if handshake.frame is None or handshake.frame.get("type") != "connection_established":
+        await close_quietly(socket, abort=True)
+        raise JuniperCascorProtocolError(
+            f"{settings.url} did not open with a connection_established frame "
+            f"(got {handshake.label!r})"
+        )
+    return OpenConnection(socket, handshake)
+
+
+async def open_with_retries(
+    settings: ConnectionSettings, *, retries: int, delay: float
+) -> OpenConnection:
+    """Open a connection, retrying up to ``retries`` times ``delay`` seconds apart.
+
+    Authentication and configuration errors are raised at once, never retried.
+
+    Raises:
+        JuniperCascorClientError: The last attempt's error (see :func:`open_connection`).
+    """
+    attempt = 0
+    while True:
+        try:
+            return await open_connection(settings)
+        except (JuniperCascorAuthenticationError, JuniperCascorConfigurationError):
+            raise
+        except JuniperCascorClientError as exc:
+            if attempt >= retries:
+                raise
+            attempt += 1
+            logger.info(
+                "%s: connection attempt failed (%s); retry %d of %d in %.2f s",
+                settings.endpoint, exc, attempt, retries, delay,
+            )  # fmt: skip
+            await asyncio.sleep(delay)
+
+
+async def reopen(settings: ConnectionSettings, backoff: Backoff) -> OpenConnection:
+    """Reconnect after a lost connection, following the backoff policy.
+
+    Raises:
+        JuniperCascorAuthenticationError: When the server refuses the credentials (at once).
+        JuniperCascorClientError: The last attempt's error, once ``max_attempts`` is reached.
+    """
+    last_error: JuniperCascorClientError | None = None
+    while (delay := backoff.next_delay()) is not None:
+        logger.info(
+            "%s: reconnecting in %.2f s (attempt %d)", settings.endpoint, delay, backoff.attempts
+        )
+        await asyncio.sleep(delay)
+        try:
+            return await open_connection(settings)
+        except (JuniperCascorAuthenticationError, JuniperCascorConfigurationError):
+            raise
+        except JuniperCascorClientError as exc:
+            last_error = exc
+            logger.info("%s: reconnection attempt %d failed: %s", settings.endpoint,
+                        backoff.attempts, exc)  # fmt: skip
+    raise last_error or JuniperCascorConnectionError(
+        f"{settings.url}: gave up reconnecting after {backoff.attempts} attempts"
+    )
+
+
+async def close_quietly(socket: ClientConnection, *, abort: bool = False) -> None:
+    """Close ``socket`` (or drop it at once with ``abort``); never raises a socket error."""
+    if abort:
+        socket.transport.abort()
+        await socket.wait_closed()
+        return
+    try:
+        await socket.close()
+    except (OSError, WebSocketException) as exc:
+        logger.debug("closing %s failed: %s", socket, exc)
+
+
+def is_open(socket: ClientConnection | None) -> bool:
+    """Whether ``socket`` is open (its real state, not a cached flag)."""
+    return socket is not None and socket.state is State.OPEN
+
+
+async def receive(socket: ClientConnection, *, url: str, idle_timeout: float | None) -> str | bytes:
+    """Receive the next frame.
+
+    Raises:
+        TimeoutError: When ``idle_timeout`` passed without a frame.
+        JuniperCascorClientError: When the connection closed (translated).
+    """
+    try:
+        if idle_timeout is None:
+            return await socket.recv()
+        async with asyncio.timeout(idle_timeout):
+            return await socket.recv()
+    except ConnectionClosed as exc:
+        raise translate_error(exc, url=url) from exc
+
+
+async def send_text(socket: ClientConnection, text: str, *, url: str) -> None:
+    """Send one text frame.
+
+    Raises:
+        JuniperCascorClientError: When the connection is closed or failed (translated).
+    """
+    try:
+        await socket.send(text)
+    except (ConnectionClosed, OSError) as exc:
+        raise translate_error(exc, url=url) from exc

@@ -1,0 +1,353 @@
+"""What both streams share: the connection's life, its one reader task, liveness, reconnection.
+
+A stream owns at most one socket and one background reader task; the reader is the only caller
+of ``recv()``. It answers application ``ping`` frames with ``pong`` (they never reach the
+consumer), sends every frame through envelope validation, and hands the others to the concrete
+stream. When the connection is lost it records ``close_code``/``close_reason``, logs it once,
+calls the ``on_disconnect`` callbacks and, only when a :class:`ReconnectPolicy` was given,
+reconnects (logging and calling ``on_reconnect`` once it succeeded).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from types import TracebackType
+from typing import ClassVar, Self, TypedDict, Unpack
+
+from juniper_cascor_client_core import (
+    WS_ORIGIN_ENV,
+    JuniperCascorAuthenticationError,
+    JuniperCascorClientError,
+    JuniperCascorStreamClosedError,
+    resolve_api_key,
+    websocket_base_url,
+)
+from juniper_cascor_client_streams._callbacks import Callback, invoke_callback
+from juniper_cascor_client_streams._connection import (
+    ConnectionSettings,
+    OpenConnection,
+    close_quietly,
+    is_open,
+    open_with_retries,
+    receive,
+    reopen,
+    send_text,
+)
+from juniper_cascor_client_streams._frames import (
+    PONG_TEXT,
+    Decoded,
+    decode_frame,
+    report_unrecognized,
+)
+from juniper_cascor_client_streams.reconnect import Backoff, ReconnectPolicy
+
+__all__ = ["DEFAULT_MAX_SIZE", "DEFAULT_WS_BASE_URL", "BaseStream", "StreamOptions"]
+
+logger = logging.getLogger("juniper_cascor_client_streams")
+
+DEFAULT_WS_BASE_URL = "ws://localhost:8200"
+DEFAULT_MAX_SIZE = 16 * 2**20
+
+
+class StreamOptions(TypedDict, total=False):
+    """Keyword options shared by both streams (see :class:`BaseStream`)."""
+
+    origin: str | None
+    open_timeout: float
+    handshake_timeout: float
+    close_timeout: float
+    max_size: int
+    ping_interval: float | None
+    idle_timeout: float | None
+    reconnect: ReconnectPolicy | None
+    on_disconnect: Callback | None
+    on_reconnect: Callback | None
+
+
+class BaseStream:
+    """The connection machinery of a juniper-cascor WebSocket stream.
+
+    Args:
+        base_url: Service URL, ``ws(s)://`` or ``http(s)://`` (converted); the stream's path
+            is appended.
+        api_key: Sent as ``X-API-Key``; ``None`` reads ``JUNIPER_CASCOR_API_KEY``.
+        origin: ``Origin`` header; ``None`` reads ``JUNIPER_CASCOR_WS_ORIGIN``; empty sends none.
+        open_timeout: Seconds allowed for TCP, TLS and the HTTP upgrade.
+        handshake_timeout: Seconds allowed for the server's ``connection_established`` frame.
+        close_timeout: Seconds allowed for the closing handshake.
+        max_size: Largest inbound frame, in bytes (16 MiB by default).
+        ping_interval: Seconds between transport-level pings (``None`` disables them).
+        idle_timeout: Seconds without any frame after which the server is considered lost
+            (``None``, the default, waits forever; cascor pings every 30 s).
+        reconnect: Reconnect after a lost connection following this policy; ``None`` (the
+            default) does not reconnect: the stream ends.
+        on_disconnect: Called with the error each time an established connection is lost
+            (not after :meth:`disconnect`).
+        on_reconnect: Called with the number of attempts it took, after each reconnection.
+
+    Raises:
+        JuniperCascorConfigurationError: When ``base_url`` or ``reconnect`` is invalid.
+    """
+
+    path: ClassVar[str]
+    endpoint: ClassVar[str]
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_WS_BASE_URL,
+        api_key: str | None = None,
+        **options: Unpack[StreamOptions],
+    ) -> None:
+        origin = options.get("origin")
+        if origin is None:
+            origin = os.environ.get(WS_ORIGIN_ENV)
+        self.url = websocket_base_url(base_url) + self.path
+        self._settings = ConnectionSettings(
+            url=self.url,
+            endpoint=self.endpoint,
+            api_key=resolve_api_key(api_key),
+            origin=origin or None,
+            open_timeout=options.get("open_timeout", 10.0),
+            handshake_timeout=options.get("handshake_timeout", 10.0),
+            close_timeout=options.get("close_timeout", 2.0),
+            max_size=options.get("max_size", DEFAULT_MAX_SIZE),
+            ping_interval=options.get("ping_interval", 20.0),
+        )
+        self.idle_timeout = options.get("idle_timeout")
+        policy = options.get("reconnect")
+        self.reconnect_policy = policy
+        self._backoff = Backoff(policy) if policy is not None else None
+        self._disconnect_callbacks: list[Callback] = []
+        self._reconnect_callbacks: list[Callback] = []
+        for registry, callback in (
+            (self._disconnect_callbacks, options.get("on_disconnect")),
+            (self._reconnect_callbacks, options.get("on_reconnect")),
+        ):
+            if callback is not None:
+                registry.append(callback)
+        self._socket: OpenConnection | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._closing = False
+        self._connected_at = 0.0
+        self._last_frame_at: float | None = None
+        self.handshake: dict[str, object] | None = None
+        self.close_code: int | None = None
+        self.close_reason: str | None = None
+        self.last_error: JuniperCascorClientError | None = None
+        self.pongs_sent = 0
+        self.reconnects = 0
+
+    def __repr__(self) -> str:
+        state = "connected" if self.is_connected else "disconnected"
+        return f"<{type(self).__name__} {self.url} {state}>"
+
+    # -- liveness -------------------------------------------------------------------------
+
+    @property
+    def is_connected(self) -> bool:
+        """Whether the socket is open right now (its real state)."""
+        return self._socket is not None and is_open(self._socket.socket)
+
+    @property
+    def last_frame_at(self) -> float | None:
+        """``time.monotonic()`` when the last frame (of any kind) arrived."""
+        return self._last_frame_at
+
+    def is_alive(self, window_sec: float = 90.0) -> bool:
+        """Whether the stream is connected and heard from the server within ``window_sec``."""
+        last = self._last_frame_at
+        return self.is_connected and last is not None and time.monotonic() - last <= window_sec
+
+    # -- callbacks ------------------------------------------------------------------------
+
+    def on_disconnect(self, callback: Callback) -> Callback:
+        """Register a callback called with the error when a connection is lost."""
+        self._disconnect_callbacks.append(callback)
+        return callback
+
+    def on_reconnect(self, callback: Callback) -> Callback:
+        """Register a callback called with the attempt count after a reconnection."""
+        self._reconnect_callbacks.append(callback)
+        return callback
+
+    # -- life cycle -----------------------------------------------------------------------
+
+    async def connect(self, retries: int = 0, delay: float = 1.0) -> Self:
+        """Open the connection (a no-op when already connected).
+
+        Args:
+            retries: Further attempts after a failed first one (auth refusals are never
+                retried).
+            delay: Seconds between attempts.
+
+        Raises:
+            JuniperCascorAuthenticationError: When the key or origin is refused.
+            JuniperCascorTimeoutError: When opening timed out.
+            JuniperCascorProtocolError: When the server did not open with a handshake frame.
+            JuniperCascorConnectionError: When the server could not be reached.
+        """
+        if self._reader is not None and not self._reader.done():
+            return self
+        self._closing = False
+        self._prepare()
+        try:
+            opened = await open_with_retries(self._settings, retries=retries, delay=delay)
+        except JuniperCascorClientError as exc:
+            self.last_error = exc
+            self.close_code = getattr(exc, "close_code", None)
+            raise
+        logger.info("%s: connected to %s", self.endpoint, self.url)
+        await self._attach(opened, reconnected=False)
+        self._reader = asyncio.create_task(self._run(), name=f"cascor-{self.endpoint}-reader")
+        return self
+
+    async def disconnect(self) -> None:
+        """Close the connection and stop the reader task; idempotent."""
+        self._closing = True
+        reader, self._reader = self._reader, None
+        if reader is not None and reader is not asyncio.current_task():
+            reader.cancel()
+            await asyncio.wait([reader])
+        opened = self._socket
+        if opened is not None:
+            await close_quietly(opened.socket)
+            self._record_close(opened)
+            logger.info("%s: disconnected from %s", self.endpoint, self.url)
+        self._socket = None
+        self._finish(None)
+
+    async def __aenter__(self) -> Self:
+        return await self.connect()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.disconnect()
+
+    # -- hooks of the concrete streams ----------------------------------------------------
+
+    def _prepare(self) -> None:
+        """Reset per-session state before a fresh :meth:`connect`."""
+
+    async def _opened(self, handshake: Decoded, *, reconnected: bool) -> None:
+        """A connection was opened (its handshake frame is ``handshake``)."""
+
+    async def _handle(self, decoded: Decoded) -> None:
+        """Handle one inbound frame other than ``ping``."""
+
+    def _lost(self, error: JuniperCascorClientError) -> None:
+        """The connection was lost with ``error`` (called before any reconnection)."""
+
+    def _finish(self, error: JuniperCascorClientError | None) -> None:
+        """The stream ended for good: with ``error`` when reconnection gave up. Idempotent."""
+
+    # -- internals ------------------------------------------------------------------------
+
+    async def _send(self, text: str) -> None:
+        """Send one frame on the current connection.
+
+        Raises:
+            JuniperCascorStreamClosedError: When not connected.
+            JuniperCascorConnectionError: When sending failed.
+        """
+        opened = self._socket
+        if opened is None or not is_open(opened.socket):
+            raise JuniperCascorStreamClosedError(
+                f"{self.endpoint} stream is not connected",
+                close_code=self.close_code,
+                close_reason=self.close_reason,
+            )
+        await send_text(opened.socket, text, url=self.url)
+
+    async def _attach(self, opened: OpenConnection, *, reconnected: bool) -> None:
+        self._socket = opened
+        self._connected_at = self._last_frame_at = time.monotonic()
+        self.handshake = opened.handshake.frame
+        await self._opened(opened.handshake, reconnected=reconnected)
+
+    async def _run(self) -> None:
+        final_error: JuniperCascorClientError | None = None
+        try:
+            while (error := await self._read()) is not None and not self._closing:
+                self._connection_lost(error)
+                await self._notify(self._disconnect_callbacks, "on_disconnect", error)
+                if self._closing or self._backoff is None:
+                    return
+                if isinstance(error, JuniperCascorAuthenticationError):
+                    final_error = error
+                    return
+                self._backoff.connection_ended(time.monotonic() - self._connected_at)
+                try:
+                    opened = await reopen(self._settings, self._backoff)
+                except JuniperCascorClientError as exc:
+                    logger.error("%s: gave up reconnecting: %s", self.endpoint, exc)
+                    final_error = self.last_error = exc
+                    return
+                attempts = self._backoff.attempts
+                self.reconnects += 1
+                logger.info("%s: reconnected after %d attempt(s)", self.endpoint, attempts)
+                await self._attach(opened, reconnected=True)
+                await self._notify(self._reconnect_callbacks, "on_reconnect", attempts)
+        finally:
+            self._finish(final_error)
+
+    async def _read(self) -> JuniperCascorClientError | None:
+        """Read frames until the connection is lost; return why (``None`` if closing)."""
+        opened = self._socket
+        if opened is None:
+            return None
+        socket = opened.socket
+        try:
+            while True:
+                try:
+                    raw = await receive(socket, url=self.url, idle_timeout=self.idle_timeout)
+                except TimeoutError:
+                    return await self._drop_idle(opened)
+                self._last_frame_at = time.monotonic()
+                decoded = decode_frame(raw)
+                if not decoded.envelope.is_known:
+                    report_unrecognized(decoded, endpoint=self.endpoint, logger=logger)
+                if decoded.label == "ping":
+                    await send_text(socket, PONG_TEXT, url=self.url)
+                    self.pongs_sent += 1
+                    continue
+                await self._handle(decoded)
+        except JuniperCascorClientError as error:
+            self._record_close(opened, error)
+            return error
+
+    async def _drop_idle(self, opened: OpenConnection) -> JuniperCascorClientError:
+        await close_quietly(opened.socket, abort=True)
+        self._record_close(opened)
+        self.close_reason = f"idle timeout: no frame for {self.idle_timeout} s"
+        return JuniperCascorStreamClosedError(
+            f"{self.url}: {self.close_reason}",
+            close_code=self.close_code,
+            close_reason=self.close_reason,
+        )
+
+    def _record_close(
+        self, opened: OpenConnection, error: JuniperCascorClientError | None = None
+    ) -> None:
+        """Keep the close code and reason of the connection that just ended."""
+        socket = opened.socket
+        if socket.close_code is not None:
+            self.close_code, self.close_reason = socket.close_code, socket.close_reason
+        elif error is not None:
+            self.close_code = getattr(error, "close_code", None)
+            self.close_reason = getattr(error, "close_reason", None)
+
+    def _connection_lost(self, error: JuniperCascorClientError) -> None:
+        self.last_error = error
+        logger.warning("%s: connection lost: %s", self.endpoint, error)
+        self._lost(error)
+
+    async def _notify(self, callbacks: list[Callback], name: str, argument: object) -> None:
+        for callback in list(callbacks):
+            await invoke_callback(callback, argument, logger=logger, name=name)

@@ -1,0 +1,144 @@
+"""The table of control commands awaiting their answer.
+
+Each command gets a fresh ``command_id`` and an entry here *before* it is sent; the entry is
+removed on every way out (answer, timeout, cancellation, disconnect). Answers are matched by
+``command_id``. Servers of the 0.3/0.4 line never echo it but answer in order, one answer per
+command, so an answer without ``command_id`` resolves the oldest pending command (FIFO). A
+caveat of that fallback: when a command timed out on the client and its late answer arrives
+without an id, that answer is taken for the next command's; only servers that echo
+``command_id`` avoid it.
+
+A ``queued`` answer is a heartbeat: it moves the command's deadline to ``now + timeout`` (the
+per-call timeout), but never past the hard maximum fixed when the command was sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from juniper_cascor_client_core import JuniperCascorOverloadError, JuniperCascorTimeoutError
+from juniper_cascor_protocol.envelope import CommandEnvelope
+
+__all__ = ["DEFAULT_MAX_PENDING", "PendingCommand", "PendingCommands"]
+
+DEFAULT_MAX_PENDING = 256
+
+
+@dataclass(slots=True, eq=False)
+class PendingCommand:
+    """One command in flight: its id, its answer's future and its deadlines (loop time)."""
+
+    command: str
+    command_id: str
+    timeout: float
+    deadline: float
+    hard_deadline: float
+    future: asyncio.Future[dict[str, Any]]
+    scope: asyncio.Timeout | None = field(default=None)
+
+    def extend(self, now: float) -> None:
+        """Move the deadline to ``now + timeout``, capped at the hard deadline."""
+        self.deadline = max(self.deadline, min(now + self.timeout, self.hard_deadline))
+        if self.scope is not None:
+            self.scope.reschedule(self.deadline)
+
+
+class PendingCommands:
+    """Pending commands keyed by ``command_id``, oldest first, at most ``max_pending``.
+
+    Args:
+        max_pending: Commands allowed in flight at once.
+    """
+
+    def __init__(self, max_pending: int = DEFAULT_MAX_PENDING) -> None:
+        self.max_pending = max_pending
+        self._entries: dict[str, PendingCommand] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def register(self, command: str, *, timeout: float, max_wait: float) -> PendingCommand:
+        """Create the entry of a command about to be sent.
+
+        Raises:
+            JuniperCascorOverloadError: When ``max_pending`` commands are already in flight.
+        """
+        if len(self._entries) >= self.max_pending:
+            raise JuniperCascorOverloadError(
+                f"{self.max_pending} commands are already awaiting an answer"
+            )
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        hard_deadline = now + max(max_wait, timeout)
+        entry = PendingCommand(
+            command=command,
+            command_id=CommandEnvelope.new_command_id(),
+            timeout=timeout,
+            deadline=now + timeout,
+            hard_deadline=hard_deadline,
+            future=loop.create_future(),
+        )
+        self._entries[entry.command_id] = entry
+        return entry
+
+    async def wait(self, entry: PendingCommand) -> dict[str, Any]:
+        """Wait for the answer of ``entry`` and remove it, whatever happens.
+
+        Raises:
+            JuniperCascorTimeoutError: When the (possibly extended) deadline passes.
+            JuniperCascorConnectionError: When the connection was lost meanwhile.
+        """
+        try:
+            async with asyncio.timeout_at(entry.deadline) as scope:
+                entry.scope = scope
+                return await entry.future
+        except TimeoutError as exc:
+            raise JuniperCascorTimeoutError(
+                f"command {entry.command!r} (id {entry.command_id}) got no answer in time"
+            ) from exc
+        finally:
+            self.discard(entry)
+
+    def discard(self, entry: PendingCommand) -> None:
+        """Remove ``entry`` if it is still in the table (idempotent)."""
+        if self._entries.get(entry.command_id) is entry:
+            del self._entries[entry.command_id]
+        entry.scope = None
+
+    def deliver(self, frame: dict[str, Any], data: Mapping[str, Any]) -> PendingCommand | None:
+        """Apply a ``command_response`` frame to the command it answers.
+
+        A ``queued`` answer extends that command's deadline; any other status resolves it with
+        ``frame``. Returns the entry concerned, or ``None`` when no pending command matches
+        (an unknown id, or no command pending).
+        """
+        command_id = data.get("command_id")
+        if isinstance(command_id, str) and command_id:
+            entry = self._entries.get(command_id)
+        else:
+            entry = next(iter(self._entries.values()), None)
+        if entry is None:
+            return None
+        if data.get("status") == "queued":
+            entry.extend(asyncio.get_running_loop().time())
+            return entry
+        self.discard(entry)
+        if not entry.future.done():
+            entry.future.set_result(frame)
+        return entry
+
+    def fail_all(self, make_error: Callable[[], BaseException]) -> int:
+        """Fail every pending command at once, each with a fresh ``make_error()``.
+
+        Returns:
+            How many commands were pending.
+        """
+        entries = list(self._entries.values())
+        self._entries.clear()
+        for entry in entries:
+            if not entry.future.done():
+                entry.future.set_exception(make_error())
+        return len(entries)

@@ -1,0 +1,117 @@
+"""The reconnection policy of the streams: exponential backoff with full jitter (no I/O).
+
+A stream reconnects only when it is given a :class:`ReconnectPolicy`; by default it does not
+reconnect at all (the upstream contract). The delay before attempt ``n`` (1-based) is drawn
+uniformly from ``[0, min(max_delay, initial_delay * multiplier ** (n - 1))]`` with
+``jitter="full"``, or is that bound itself with ``jitter="none"``. After ``max_attempts``
+consecutive failed attempts the stream gives up. The attempt count starts again from one only
+after a connection has stayed up for ``reset_after`` seconds, so a server that accepts and then
+drops every connection is still backed off and eventually given up on.
+
+:class:`Backoff` is the mutable per-stream state that walks the policy.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Literal
+
+from juniper_cascor_client_core import JuniperCascorConfigurationError
+
+__all__ = ["Backoff", "ReconnectPolicy"]
+
+Jitter = Literal["full", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReconnectPolicy:
+    """How a stream reconnects after it lost its connection.
+
+    Args:
+        initial_delay: Upper bound of the first delay, in seconds.
+        max_delay: Cap of every delay, in seconds.
+        multiplier: Growth factor of the bound from one attempt to the next (>= 1).
+        max_attempts: Consecutive failed attempts after which the stream gives up;
+            ``None`` retries forever.
+        jitter: ``"full"`` draws each delay uniformly below its bound; ``"none"`` uses the bound.
+        reset_after: Seconds a connection must stay up before the attempt count is reset.
+
+    Raises:
+        JuniperCascorConfigurationError: When a value is out of range.
+    """
+
+    initial_delay: float = 0.5
+    max_delay: float = 30.0
+    multiplier: float = 2.0
+    max_attempts: int | None = None
+    jitter: Jitter = "full"
+    reset_after: float = 30.0
+
+    def __post_init__(self) -> None:
+        problems = [
+            message
+            for failed, message in (
+                (self.initial_delay < 0, "initial_delay must be >= 0"),
+                (self.max_delay < self.initial_delay, "max_delay must be >= initial_delay"),
+                (self.multiplier < 1, "multiplier must be >= 1"),
+                (
+                    self.max_attempts is not None and self.max_attempts < 1,
+                    "max_attempts must be >= 1 or None",
+                ),
+                (self.jitter not in ("full", "none"), "jitter must be 'full' or 'none'"),
+                (self.reset_after < 0, "reset_after must be >= 0"),
+            )
+            if failed
+        ]
+        if problems:
+            raise JuniperCascorConfigurationError("invalid ReconnectPolicy: " + "; ".join(problems))
+
+    def bound(self, attempt: int) -> float:
+        """Return the upper bound of the delay before ``attempt`` (1-based)."""
+        try:
+            grown = self.initial_delay * self.multiplier ** max(attempt - 1, 0)
+        except OverflowError:
+            return self.max_delay
+        return min(self.max_delay, grown)
+
+    def delay(self, attempt: int, rng: random.Random | None = None) -> float:
+        """Return the delay before ``attempt`` (1-based), jittered as configured."""
+        bound = self.bound(attempt)
+        if self.jitter == "none":
+            return bound
+        return (rng or random).uniform(0.0, bound)
+
+
+class Backoff:
+    """The attempt counter of one stream, walking a :class:`ReconnectPolicy`.
+
+    Args:
+        policy: The policy to follow.
+        rng: Source of jitter (a seeded ``random.Random`` makes delays reproducible).
+    """
+
+    __slots__ = ("_rng", "attempts", "policy")
+
+    def __init__(self, policy: ReconnectPolicy, rng: random.Random | None = None) -> None:
+        self.policy = policy
+        self._rng = rng
+        self.attempts = 0
+
+    @property
+    def exhausted(self) -> bool:
+        """Whether ``max_attempts`` attempts have been made since the last reset."""
+        limit = self.policy.max_attempts
+        return limit is not None and self.attempts >= limit
+
+    def next_delay(self) -> float | None:
+        """Count one more attempt and return the delay before it, or ``None`` when exhausted."""
+        if self.exhausted:
+            return None
+        self.attempts += 1
+        return self.policy.delay(self.attempts, self._rng)
+
+    def connection_ended(self, uptime: float) -> None:
+        """Reset the attempt count when a connection stayed up for ``reset_after`` seconds."""
+        if uptime >= self.policy.reset_after:
+            self.attempts = 0
