@@ -1,0 +1,236 @@
+"""HTTP transport of the REST client: per-thread sessions, the one retry loop, the deadline.
+
+Thread safety: ``requests.Session`` is not documented as thread-safe (it carries a cookie jar,
+default headers and per-call merging state), so every thread gets its own session, created
+lazily and kept in a ``threading.local``. All those sessions mount one shared
+``HTTPAdapter``, whose urllib3 ``PoolManager`` is thread-safe, so the client keeps one bounded
+pool of keep-alive connections however many threads call it. Closing the transport closes
+that pool; the per-thread sessions then hold no sockets.
+
+The adapter is built with ``Retry(total=0, read=False, ...)`` so urllib3 never retries on its
+own; :meth:`Transport.call` owns every retry (see :mod:`juniper_cascor_client_rest.retry`).
+Redirects are not followed, so the API key is never sent to another host.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from typing import Any, TypeAlias
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from juniper_cascor_client_core import (
+    ApiKey,
+    JuniperCascorClientError,
+    JuniperCascorConfigurationError,
+)
+from juniper_cascor_client_rest._version import __version__
+from juniper_cascor_client_rest.errors import (
+    decode_json_object,
+    delivery_of,
+    error_for_failure,
+    error_for_status,
+)
+from juniper_cascor_client_rest.retry import RetryPolicy, is_finite_number, parse_retry_after
+
+__all__ = ["USER_AGENT", "Timeout", "Transport", "positive", "timeout_pair"]
+
+logger = logging.getLogger("juniper_cascor_client_rest")
+
+USER_AGENT = f"juniper-cascor-client-rest/{__version__}"
+
+Timeout: TypeAlias = float | tuple[float, float]
+"""One number for both the connect and the read timeout, or ``(connect, read)``, in seconds."""
+
+_MIN_ATTEMPT_SECONDS = 0.01
+"""A retry is only started when at least this much of the deadline is left after the wait."""
+
+_NO_URLLIB3_RETRIES = Retry(total=0, connect=0, read=False, redirect=False, status=0, other=0)
+
+
+def timeout_pair(value: object, name: str = "timeout") -> tuple[float, float]:
+    """Return a timeout as ``(connect, read)`` seconds.
+
+    Raises:
+        JuniperCascorConfigurationError: When it is not one positive number or a pair of them.
+    """
+    pair = tuple(value) if isinstance(value, tuple | list) else (value, value)
+    if len(pair) != 2 or not all(is_finite_number(part) and part > 0 for part in pair):
+        raise JuniperCascorConfigurationError(
+            f"{name} must be a positive number or a (connect, read) pair of them: {value!r}"
+        )
+    return float(pair[0]), float(pair[1])
+
+
+def positive(value: object, name: str) -> float:
+    """Return ``value`` as a float.
+
+    Raises:
+        JuniperCascorConfigurationError: When it is not a positive number.
+    """
+    if not is_finite_number(value) or value <= 0:
+        raise JuniperCascorConfigurationError(f"{name} must be a positive number: {value!r}")
+    return float(value)
+
+
+class Transport:
+    """Sends requests to ``{base_url}/v1`` and returns parsed JSON objects.
+
+    Args:
+        base_url: The normalised service URL, without ``/v1``.
+        api_key: The key sent as ``X-API-Key``, or ``None``.
+        timeout: Default ``(connect, read)`` timeouts of one attempt.
+        deadline: Default total time of a call, retries and waits included; ``None`` derives
+            it per call as connect + read timeout.
+        policy: The retry policy.
+        pool_maxsize: Keep-alive connections kept per host.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        api_key: ApiKey | None,
+        timeout: tuple[float, float],
+        deadline: float | None,
+        policy: RetryPolicy,
+        pool_maxsize: int,
+    ) -> None:
+        self._prefix = f"{base_url}/v1"
+        self._api_key = api_key
+        self._timeout = timeout
+        self._deadline = deadline
+        self._policy = policy
+        self._headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        if api_key is not None:
+            self._headers.update(api_key.headers())
+        self._adapter = HTTPAdapter(pool_maxsize=pool_maxsize, max_retries=_NO_URLLIB3_RETRIES)
+        self._local = threading.local()
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._closed
+
+    def close(self) -> None:
+        """Close every pooled connection; later calls raise. Idempotent."""
+        self._closed = True
+        self._adapter.close()
+
+    def ensure_open(self) -> None:
+        """Raise when the transport is closed.
+
+        Raises:
+            JuniperCascorClientError: When :meth:`close` was called.
+        """
+        if self._closed:
+            raise JuniperCascorClientError(
+                "JuniperCascorClient is closed; create a new client to send requests"
+            )
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Any = None,
+        timeout: tuple[float, float] | None = None,
+        deadline: float | None = None,
+        retry: bool = True,
+    ) -> dict[str, Any]:
+        """Send one call, retrying as the policy allows, within the call's deadline.
+
+        Args:
+            method: Upper-case HTTP method.
+            path: Path under ``/v1``, starting with ``/``, already validated and encoded.
+            json: JSON body, or ``None`` for no body.
+            params: Query parameters, or ``None``.
+            timeout: ``(connect, read)`` of each attempt, instead of the transport's.
+            deadline: Total seconds for the call, instead of the transport's.
+            retry: ``False`` sends exactly one attempt.
+
+        Returns:
+            The response body parsed as a JSON object (``{}`` for an empty body).
+
+        Raises:
+            JuniperCascorClientError: A subclass for the HTTP status or transport failure
+                (see :mod:`juniper_cascor_client_rest.errors`), or the base class when the
+                transport is closed.
+        """
+        self.ensure_open()
+        connect, read = self._timeout if timeout is None else timeout
+        budget = deadline or self._deadline or connect + read
+        end = time.monotonic() + budget
+        session = self._session()
+        url = self._prefix + path
+        retry_index = 0
+        while True:
+            remaining = max(end - time.monotonic(), 0.001)
+            started = time.monotonic()
+            try:
+                response = session.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json,
+                    timeout=(min(connect, remaining), min(read, remaining)),
+                    allow_redirects=False,
+                )
+            except requests.RequestException as exc:
+                error = error_for_failure(exc, method, path, api_key=self._api_key)
+                retryable = retry and self._policy.retries_failure(method, delivery_of(exc))
+                if not self._wait_before_retry(error, retryable, retry_index, None, end):
+                    raise error from exc
+            else:
+                status = response.status_code
+                if logger.isEnabledFor(logging.DEBUG):
+                    elapsed_ms = (time.monotonic() - started) * 1000
+                    logger.debug("%s %s -> %d in %.1f ms", method, path, status, elapsed_ms)
+                if 200 <= status < 300:
+                    return decode_json_object(response, method, path, api_key=self._api_key)
+                retry_after = parse_retry_after(response.headers.get("Retry-After"), time.time())
+                error = error_for_status(
+                    response, method, path, api_key=self._api_key, retry_after=retry_after
+                )
+                retryable = retry and self._policy.retries_status(method, status)
+                if not self._wait_before_retry(error, retryable, retry_index, retry_after, end):
+                    raise error
+            retry_index += 1
+
+    def _wait_before_retry(
+        self,
+        error: JuniperCascorClientError,
+        retryable: bool,
+        retry_index: int,
+        retry_after: float | None,
+        end: float,
+    ) -> bool:
+        """Sleep before the next attempt and return ``True``, or return ``False`` to give up."""
+        if not retryable:
+            return False
+        delay = self._policy.delay(retry_index, retry_after, random.random)
+        if delay is None or time.monotonic() + delay + _MIN_ATTEMPT_SECONDS >= end:
+            logger.debug("giving up after %d retries: %s", retry_index, error)
+            return False
+        logger.debug(
+            "%s; retry %d of %d in %.3f s", error, retry_index + 1, self._policy.retries, delay
+        )
+        time.sleep(delay)
+        return True
+
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers.update(self._headers)
+            session.mount("http://", self._adapter)
+            session.mount("https://", self._adapter)
+            self._local.session = session
+        return session

@@ -1,0 +1,179 @@
+"""The retry policy of the REST client: which failures are retried, and how long to wait.
+
+Pure functions and a frozen dataclass, no I/O; the transport's single retry loop asks them.
+
+The rules (the wire contract's):
+
+* A request that provably never reached the server (the TCP connection could not be
+  established: refused, unresolvable host, connect timeout) may be retried whatever its method.
+* Otherwise only ``GET`` and ``HEAD`` are retried: after a connection that broke once the
+  request may have been sent, after a read timeout, and on HTTP 429, 502, 503 and 504.
+  ``POST``, ``PUT``, ``PATCH`` and ``DELETE`` are never sent twice.
+* The wait before retry ``n`` (counting from 0) is the server's ``Retry-After`` when it sent one
+  (seconds or an HTTP date), else "full jitter" exponential backoff: a uniform random value in
+  ``[0, min(max_backoff, backoff_factor * 2**n)]``.
+* A ``Retry-After`` longer than ``max_retry_after`` is not shortened: the client gives up and
+  raises the error (a :class:`~juniper_cascor_client_core.JuniperCascorRateLimitedError` carries
+  ``retry_after``), so it never knocks earlier than the server asked.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC
+from email.utils import parsedate_to_datetime
+from typing import TypeGuard
+
+from juniper_cascor_client_core import JuniperCascorConfigurationError
+
+__all__ = [
+    "IDEMPOTENT_METHODS",
+    "RETRY_STATUSES",
+    "Delivery",
+    "RetryPolicy",
+    "backoff_delay",
+    "is_finite_number",
+    "parse_retry_after",
+]
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD"})
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+
+class Delivery(enum.Enum):
+    """What is known about whether a failed request reached the server."""
+
+    NOT_SENT = "not_sent"
+    """The connection was never established, so the server cannot have seen the request."""
+
+    MAYBE_SENT = "maybe_sent"
+    """The request may have been read by the server (broken connection, read timeout...)."""
+
+
+def backoff_delay(
+    retry_index: int,
+    backoff_factor: float,
+    max_backoff: float,
+    rand: Callable[[], float] = random.random,
+) -> float:
+    """Return the full-jitter backoff before retry ``retry_index`` (0 for the first retry).
+
+    Args:
+        retry_index: How many retries came before this one.
+        backoff_factor: The base of the exponential ceiling, in seconds.
+        max_backoff: The largest ceiling, in seconds.
+        rand: A source of uniform values in ``[0, 1)``.
+
+    Returns:
+        A delay in ``[0, min(max_backoff, backoff_factor * 2**retry_index)]`` seconds.
+    """
+    ceiling = min(max_backoff, backoff_factor * 2.0 ** min(retry_index, 64))
+    return ceiling * rand()
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """Parse a ``Retry-After`` header into a delay in seconds.
+
+    Accepts delay-seconds (a non-negative number; decimals are tolerated) and an HTTP date,
+    which is turned into the time left from ``now``. A date in the past gives ``0.0``.
+
+    Args:
+        value: The header value, or ``None`` when the header was absent.
+        now: The current wall-clock time (``time.time()``), used for HTTP dates.
+
+    Returns:
+        The delay in seconds, or ``None`` when the header is absent or not understood.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        return _seconds_until_date(text, now)
+    if not math.isfinite(seconds) or seconds < 0:
+        return None
+    return seconds
+
+
+def is_finite_number(value: object) -> TypeGuard[int | float]:
+    """Whether ``value`` is a finite ``int`` or ``float`` (``bool`` excluded)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _seconds_until_date(text: str, now: float) -> float | None:
+    try:
+        when = parsedate_to_datetime(text)
+        if when.tzinfo is None:  # HTTP dates are always GMT; "-0000" parses as zone-less
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, when.timestamp() - now)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """When to retry a failed call, and how long to wait first.
+
+    Raises:
+        JuniperCascorConfigurationError: When a field is negative or not a number.
+
+    Attributes:
+        retries: The most retries after the first attempt (0 disables retrying).
+        backoff_factor: Base of the exponential backoff, in seconds.
+        max_backoff: Ceiling of one backoff wait, in seconds.
+        max_retry_after: The longest ``Retry-After`` the client waits for; a longer one makes
+            it give up at once.
+    """
+
+    retries: int = 3
+    backoff_factor: float = 0.5
+    max_backoff: float = 30.0
+    max_retry_after: float = 30.0
+
+    def __post_init__(self) -> None:
+        if isinstance(self.retries, bool) or not isinstance(self.retries, int) or self.retries < 0:
+            raise JuniperCascorConfigurationError(
+                f"retries must be a non-negative int: {self.retries!r}"
+            )
+        for name in ("backoff_factor", "max_backoff", "max_retry_after"):
+            value = getattr(self, name)
+            if not is_finite_number(value) or value < 0:
+                raise JuniperCascorConfigurationError(
+                    f"{name} must be a non-negative number: {value!r}"
+                )
+
+    def retries_failure(self, method: str, delivery: Delivery) -> bool:
+        """Whether a transport failure of ``method`` may be retried at all."""
+        return delivery is Delivery.NOT_SENT or method in IDEMPOTENT_METHODS
+
+    def retries_status(self, method: str, status_code: int) -> bool:
+        """Whether an HTTP error status of ``method`` may be retried at all."""
+        return status_code in RETRY_STATUSES and method in IDEMPOTENT_METHODS
+
+    def delay(
+        self,
+        retry_index: int,
+        retry_after: float | None = None,
+        rand: Callable[[], float] = random.random,
+    ) -> float | None:
+        """Return the wait before retry ``retry_index``, or ``None`` to give up.
+
+        Args:
+            retry_index: How many retries came before this one.
+            retry_after: The server's ``Retry-After`` in seconds, if it sent one.
+            rand: A source of uniform values in ``[0, 1)`` for the jitter.
+
+        Returns:
+            Seconds to wait, or ``None`` when the retries are used up or the server asked
+            for a longer wait than ``max_retry_after``.
+        """
+        if retry_index >= self.retries:
+            return None
+        if retry_after is not None:
+            return retry_after if retry_after <= self.max_retry_after else None
+        return backoff_delay(retry_index, self.backoff_factor, self.max_backoff, rand)

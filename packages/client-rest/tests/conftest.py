@@ -1,0 +1,198 @@
+"""A scriptable loopback HTTP/1.1 server that records every request, and client fixtures.
+
+The server runs ``http.server.ThreadingHTTPServer`` on ``127.0.0.1`` (port 0) in a thread. By
+default it answers 200 with a success envelope echoing the request; tests queue replies with
+``server.push(**fields)`` (the fields of :class:`Reply`: status, headers, body, delay, dropping
+the connection after reading the request, closing it after answering) or install a
+``responder`` that returns those fields (or ``None`` for the default) per request.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from juniper_cascor_client_rest import JuniperCascorClient
+
+API_KEY = "sk-test-3f9a7c1e5b"
+
+
+@dataclass
+class Reply:
+    """What the server does with one request.
+
+    ``body`` may be bytes (sent as they are), a str (sent as text/plain) or anything JSON;
+    ``None`` means the default echo envelope. ``drop`` reads the request and closes the
+    connection without answering; ``close_after`` answers as keep-alive, then closes.
+    """
+
+    status: int = 200
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    drop: bool = False
+    close_after: bool = False
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One request as the server read it."""
+
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    body: bytes
+    headers: dict[str, str]
+    at: float
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+def envelope(data: Any) -> dict[str, Any]:
+    return {"status": "success", "data": data, "meta": {"timestamp": time.time(), "version": "t"}}
+
+
+class LoopbackServer:
+    """The scriptable server; see the module docstring."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._replies: deque[Reply] = deque()
+        self._requests: list[Recorded] = []
+        self.responder: Callable[[Recorded], dict[str, Any] | None] | None = None
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._httpd.daemon_threads = True
+        self._httpd.owner = self  # type: ignore[attr-defined]
+        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+
+    @property
+    def requests(self) -> list[Recorded]:
+        with self._lock:
+            return list(self._requests)
+
+    def push(self, **fields: Any) -> None:
+        """Queue the reply to the next unanswered request (see :class:`Reply`)."""
+        with self._lock:
+            self._replies.append(Reply(**fields))
+
+    def close(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+    def pick(self, recorded: Recorded) -> Reply:
+        with self._lock:
+            self._requests.append(recorded)
+            if self._replies:
+                return self._replies.popleft()
+        chosen = self.responder(recorded) if self.responder else None
+        return Reply(**(chosen or {}))
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    timeout = 5  # an idle keep-alive connection ends by itself
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep the test output quiet."""
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length)
+        parts = urlsplit(self.path)
+        recorded = Recorded(
+            method=self.command,
+            path=parts.path,
+            query=parse_qs(parts.query, keep_blank_values=True),
+            body=body,
+            headers=dict(self.headers.items()),
+            at=time.monotonic(),
+        )
+        reply = self.server.owner.pick(recorded)  # type: ignore[attr-defined]
+        if reply.delay:
+            time.sleep(reply.delay)
+        if reply.drop:
+            self.close_connection = True
+            return
+        payload, content_type = _encode(reply.body, recorded)
+        self.send_response(reply.status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+        if reply.close_after:
+            self.close_connection = True
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
+
+
+def _encode(body: Any, recorded: Recorded) -> tuple[bytes, str]:
+    if isinstance(body, bytes):
+        return body, "application/octet-stream"
+    if isinstance(body, str):
+        return body.encode(), "text/plain; charset=utf-8"
+    if body is None:
+        echo = {
+            "method": recorded.method,
+            "path": recorded.path,
+            "query": recorded.query,
+            "body": recorded.json(),
+        }
+        body = envelope(echo)
+    return json.dumps(body).encode(), "application/json"
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    srv = LoopbackServer()
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def make_client(server: LoopbackServer) -> Iterator[Callable[..., JuniperCascorClient]]:
+    """Build clients against the server (fast retries by default); all closed afterwards."""
+    clients: list[JuniperCascorClient] = []
+
+    def build(**kwargs: Any) -> JuniperCascorClient:
+        options: dict[str, Any] = {"timeout": 2.0, "backoff_factor": 0.01, "api_key": API_KEY}
+        options.update(kwargs)
+        client = JuniperCascorClient(options.pop("base_url", server.url), **options)
+        clients.append(client)
+        return client
+
+    yield build
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def client(make_client: Callable[..., JuniperCascorClient]) -> JuniperCascorClient:
+    return make_client()
+
+
+@pytest.fixture
+def refused_url() -> str:
+    """A loopback URL where nothing listens (connections are refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
