@@ -1,5 +1,40 @@
-"""Async WebSocket clients for the juniper-cascor ``/ws/training`` and ``/ws/control`` streams."""
+"""Async WebSocket clients for the juniper-cascor ``/ws/training`` and ``/ws/control`` streams.
 
+``CascorTrainingStream`` delivers training events; ``CascorControlStream`` sends commands and
+returns their answers. Neither reconnects unless given a ``ReconnectPolicy``. ``iter_training``
+and ``BlockingControlStream`` offer the same from synchronous code.
+"""
+
+from juniper_cascor_client_streams._stream import (
+    DEFAULT_MAX_SIZE,
+    DEFAULT_WS_BASE_URL,
+    BaseStream,
+    StreamOptions,
+)
 from juniper_cascor_client_streams._version import __version__
+from juniper_cascor_client_streams.chunks import ChunkError, ChunkReassembler
+from juniper_cascor_client_streams.control import CascorControlStream
+from juniper_cascor_client_streams.metrics import UNRECOGNIZED_FRAMES_METRIC
+from juniper_cascor_client_streams.queueing import QUEUE_POLICIES, QueuePolicy
+from juniper_cascor_client_streams.reconnect import ReconnectPolicy
+from juniper_cascor_client_streams.sync import BlockingControlStream, iter_training
+from juniper_cascor_client_streams.training import CascorTrainingStream, Message
 
-__all__ = ["__version__"]
+__all__ = [
+    "DEFAULT_MAX_SIZE",
+    "DEFAULT_WS_BASE_URL",
+    "QUEUE_POLICIES",
+    "UNRECOGNIZED_FRAMES_METRIC",
+    "BaseStream",
+    "BlockingControlStream",
+    "CascorControlStream",
+    "CascorTrainingStream",
+    "ChunkError",
+    "ChunkReassembler",
+    "Message",
+    "QueuePolicy",
+    "ReconnectPolicy",
+    "StreamOptions",
+    "__version__",
+    "iter_training",
+]

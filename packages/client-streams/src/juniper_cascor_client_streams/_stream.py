@@ -198,6 +198,7 @@ class BaseStream:
         except JuniperCascorClientError as exc:
             self.last_error = exc
             self.close_code = getattr(exc, "close_code", None)
+            self._finish(exc)
             raise
         logger.info("%s: connected to %s", self.endpoint, self.url)
         await self._attach(opened, reconnected=False)

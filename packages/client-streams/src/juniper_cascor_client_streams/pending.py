@@ -103,10 +103,15 @@ class PendingCommands:
             self.discard(entry)
 
     def discard(self, entry: PendingCommand) -> None:
-        """Remove ``entry`` if it is still in the table (idempotent)."""
+        """Remove ``entry`` if it is still in the table and settle its future (idempotent)."""
         if self._entries.get(entry.command_id) is entry:
             del self._entries[entry.command_id]
         entry.scope = None
+        future = entry.future
+        if not future.done():
+            future.cancel()
+        elif not future.cancelled():
+            future.exception()  # marks a failure as seen, so asyncio does not log it
 
     def deliver(self, frame: dict[str, Any], data: Mapping[str, Any]) -> PendingCommand | None:
         """Apply a ``command_response`` frame to the command it answers.
@@ -125,7 +130,7 @@ class PendingCommands:
         if data.get("status") == "queued":
             entry.extend(asyncio.get_running_loop().time())
             return entry
-        self.discard(entry)
+        del self._entries[entry.command_id]
         if not entry.future.done():
             entry.future.set_result(frame)
         return entry

@@ -1,0 +1,298 @@
+"""``CascorTrainingStream``: the ``/ws/training`` stream of training events.
+
+Messages are the frames as dicts (or, with ``typed=True``, their envelope models), in the order
+the server sent them, starting with ``connection_established``. ``ping`` frames are answered and
+never delivered; ``chunked_message`` frames are reassembled and the original frame is delivered.
+
+Sequence numbers: ``last_seq`` is the newest ``seq`` seen, ``gaps`` counts the numbers skipped,
+and a frame whose ``seq`` is not above ``last_seq`` is a duplicate and is dropped (counted in
+``duplicates``). With a :class:`~juniper_cascor_client_streams.reconnect.ReconnectPolicy`, the
+first frame sent on a new connection is ``resume`` with ``last_seq`` and
+``server_instance_id``: the server replays what was missed (``resume_ok`` then the frames),
+and the replay fills the gap without any frame delivered twice. When it answers
+``resume_failed`` instead, that frame is delivered so the consumer knows to resync, and the
+fresh state frames (``initial_status``...) follow. Seq tracking restarts when the server
+instance changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, TypeAlias, Unpack
+
+from juniper_cascor_client_core import JuniperCascorConnectionError
+from juniper_cascor_client_streams._callbacks import Callback, invoke_callback
+from juniper_cascor_client_streams._frames import (
+    Decoded,
+    command_text,
+    decode_frame,
+    report_unrecognized,
+    resume_text,
+)
+from juniper_cascor_client_streams._stream import DEFAULT_WS_BASE_URL, BaseStream, StreamOptions
+from juniper_cascor_client_streams.chunks import ChunkError, ChunkReassembler
+from juniper_cascor_client_streams.queueing import MessageQueue, QueueClosedError, QueuePolicy
+from juniper_cascor_protocol.envelope import BaseEnvelope, CommandEnvelope
+
+__all__ = ["CALLBACK_TYPES", "CascorTrainingStream", "Message", "MessageIterator"]
+
+logger = logging.getLogger("juniper_cascor_client_streams")
+
+Message: TypeAlias = dict[str, Any] | BaseEnvelope
+"""A delivered message: the frame's dict, or its envelope model with ``typed=True``."""
+
+CALLBACK_TYPES = ("metrics", "state", "topology", "cascade_add", "event", "candidate_progress")
+"""Message types that have an ``on_<type>`` callback."""
+
+
+def _message_type(message: Message) -> object:
+    return message.type if isinstance(message, BaseEnvelope) else message.get("type")
+
+
+class MessageIterator:
+    """Async iterator over a training stream's messages (cancelling ``__anext__`` is safe)."""
+
+    def __init__(self, stream: CascorTrainingStream) -> None:
+        self._stream = stream
+
+    def __aiter__(self) -> MessageIterator:
+        return self
+
+    async def __anext__(self) -> Message:
+        return await self._stream._next_message()
+
+
+class CascorTrainingStream(BaseStream):
+    """Async client of ``/ws/training``: iterate it, or run callbacks with :meth:`listen`.
+
+    ::
+
+        async with CascorTrainingStream("ws://localhost:8200") as stream:
+            async for message in stream:
+                if message["type"] == "metrics":
+                    print(message["data"]["train_loss"])
+
+    Args:
+        base_url: Service URL (``ws(s)://`` or ``http(s)://``), default ``ws://localhost:8200``.
+        api_key: Sent as ``X-API-Key``; ``None`` reads ``JUNIPER_CASCOR_API_KEY``.
+        typed: Deliver envelope models instead of dicts.
+        queue_size: Messages buffered between the reader and the consumer.
+        queue_policy: ``"block"`` (backpressure), ``"drop_oldest"`` or ``"latest"`` (see
+            :mod:`juniper_cascor_client_streams.queueing`).
+        on_metrics, on_state, on_topology, on_cascade_add, on_event, on_candidate_progress:
+            Callbacks run by :meth:`listen` with each message of their type (sync or async).
+        **options: Connection options of :class:`BaseStream` (``origin``, timeouts,
+            ``max_size``, ``idle_timeout``, ``reconnect``, ``on_disconnect``,
+            ``on_reconnect``).
+
+    Raises:
+        JuniperCascorConfigurationError: When ``base_url`` or an option is invalid.
+    """
+
+    path = "/ws/training"
+    endpoint = "training"
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_WS_BASE_URL,
+        api_key: str | None = None,
+        *,
+        typed: bool = False,
+        queue_size: int = 1024,
+        queue_policy: QueuePolicy = "block",
+        on_metrics: Callback | None = None,
+        on_state: Callback | None = None,
+        on_topology: Callback | None = None,
+        on_cascade_add: Callback | None = None,
+        on_event: Callback | None = None,
+        on_candidate_progress: Callback | None = None,
+        **options: Unpack[StreamOptions],
+    ) -> None:
+        super().__init__(base_url, api_key, **options)
+        self.typed = typed
+        self._queue_size = queue_size
+        self._queue_policy = queue_policy
+        self._queue = self._new_queue()
+        self._started = False
+        self._dropped_before = 0
+        self._callbacks: dict[str, list[Callback]] = {kind: [] for kind in CALLBACK_TYPES}
+        given = (on_metrics, on_state, on_topology, on_cascade_add, on_event,
+                 on_candidate_progress)  # fmt: skip
+        for kind, callback in zip(CALLBACK_TYPES, given, strict=True):
+            if callback is not None:
+                self._callbacks[kind].append(callback)
+        self._reassembler = ChunkReassembler()
+        self.last_seq: int | None = None
+        self.server_instance_id: str | None = None
+        self.gaps = 0
+        self.duplicates = 0
+
+    # -- consuming ------------------------------------------------------------------------
+
+    def __aiter__(self) -> MessageIterator:
+        return MessageIterator(self)
+
+    def stream(self) -> MessageIterator:
+        """Return an async iterator over the messages (what ``async for ... in stream`` uses).
+
+        The iterator ends when the connection is lost and reconnection is off, or after
+        :meth:`disconnect`.
+
+        Raises:
+            JuniperCascorConnectionError: From the iterator, when the stream was never
+                connected, or when reconnection gave up (the last connection error).
+        """
+        return MessageIterator(self)
+
+    async def listen(self) -> None:
+        """Run the registered callbacks on every message until the stream ends.
+
+        A callback that raises is logged and the stream goes on.
+
+        Raises:
+            JuniperCascorConnectionError: As :meth:`stream`.
+        """
+        async for message in self.stream():
+            kind = _message_type(message)
+            for callback in list(self._callbacks.get(kind, ())) if isinstance(kind, str) else ():
+                await invoke_callback(callback, message, logger=logger, name=f"on_{kind}")
+
+    @property
+    def dropped(self) -> int:
+        """Messages dropped by the queue policy (never with ``"block"``)."""
+        return self._dropped_before + self._queue.dropped
+
+    @property
+    def pending_chunk_sets(self) -> int:
+        """Incomplete ``chunked_message`` sets held."""
+        return self._reassembler.pending
+
+    # -- callback registration (each returns the callback, so it works as a decorator) ----
+
+    def on(self, message_type: str, callback: Callback) -> Callback:
+        """Register ``callback`` for messages of ``message_type`` (run by :meth:`listen`)."""
+        self._callbacks.setdefault(message_type, []).append(callback)
+        return callback
+
+    def on_metrics(self, callback: Callback) -> Callback:
+        """Register a ``metrics`` callback."""
+        return self.on("metrics", callback)
+
+    def on_state(self, callback: Callback) -> Callback:
+        """Register a ``state`` callback."""
+        return self.on("state", callback)
+
+    def on_topology(self, callback: Callback) -> Callback:
+        """Register a ``topology`` callback."""
+        return self.on("topology", callback)
+
+    def on_cascade_add(self, callback: Callback) -> Callback:
+        """Register a ``cascade_add`` callback."""
+        return self.on("cascade_add", callback)
+
+    def on_event(self, callback: Callback) -> Callback:
+        """Register an ``event`` callback."""
+        return self.on("event", callback)
+
+    def on_candidate_progress(self, callback: Callback) -> Callback:
+        """Register a ``candidate_progress`` callback."""
+        return self.on("candidate_progress", callback)
+
+    # -- sending --------------------------------------------------------------------------
+
+    async def send_command(self, command: str, params: dict[str, Any] | None = None) -> None:
+        """Send a command over the training socket, without waiting for any answer.
+
+        Raises:
+            JuniperCascorValidationError: When the command is malformed.
+            JuniperCascorConnectionError: When not connected or sending failed.
+        """
+        await self._send(command_text(command, params, CommandEnvelope.new_command_id()))
+
+    # -- hooks ----------------------------------------------------------------------------
+
+    def _new_queue(self) -> MessageQueue[Message]:
+        return MessageQueue(
+            self._queue_size,
+            self._queue_policy,
+            is_coalescable=lambda message: _message_type(message) == "metrics",
+        )
+
+    def _prepare(self) -> None:
+        if self._queue.closed:
+            self._dropped_before += self._queue.dropped
+            self._queue = self._new_queue()
+        self._started = True
+
+    async def _opened(self, handshake: Decoded, *, reconnected: bool) -> None:
+        frame = handshake.frame or {}
+        data = frame.get("data")
+        instance = data.get("server_instance_id") if isinstance(data, dict) else None
+        if reconnected and self.last_seq is not None and self.server_instance_id is not None:
+            logger.info("training: resuming after seq %d", self.last_seq)
+            try:
+                await self._send(resume_text(self.last_seq, self.server_instance_id))
+            except JuniperCascorConnectionError as exc:
+                logger.info("training: could not send resume: %s", exc)
+        if isinstance(instance, str) and instance != self.server_instance_id:
+            if self.server_instance_id is not None:
+                logger.info("training: server instance changed; seq tracking restarts")
+                self.last_seq = None
+                self._reassembler.clear()
+            self.server_instance_id = instance
+        await self._deliver(handshake)
+
+    async def _handle(self, decoded: Decoded) -> None:
+        frame = decoded.frame
+        if frame is None:
+            return
+        seq = frame.get("seq")
+        if type(seq) is int:
+            last = self.last_seq
+            if last is not None:
+                if seq <= last:
+                    self.duplicates += 1
+                    return
+                self.gaps += seq - last - 1
+            self.last_seq = seq
+        if decoded.label == "chunked_message":
+            original = self._reassemble(frame)
+            if original is None:
+                return
+            decoded = original
+        elif decoded.label == "resume_failed":
+            logger.warning("training: resume failed (%s); resync from REST", frame.get("data"))
+        await self._deliver(decoded)
+
+    def _reassemble(self, frame: dict[str, Any]) -> Decoded | None:
+        data = frame.get("data")
+        try:
+            text = self._reassembler.add(data if isinstance(data, dict) else {})
+        except ChunkError as exc:
+            logger.warning("training: dropped a chunked message: %s", exc)
+            return None
+        if text is None:
+            return None
+        decoded = decode_frame(text)
+        if not decoded.envelope.is_known:
+            report_unrecognized(decoded, endpoint=self.endpoint, logger=logger)
+        return decoded if decoded.frame is not None else None
+
+    async def _deliver(self, decoded: Decoded) -> None:
+        if decoded.frame is not None:
+            await self._queue.put(decoded.envelope if self.typed else decoded.frame)
+
+    def _finish(self, error: Exception | None) -> None:
+        self._queue.close(error)
+
+    async def _next_message(self) -> Message:
+        if not self._started:
+            raise JuniperCascorConnectionError(
+                "training stream is not connected: use 'async with' or await connect() first"
+            )
+        try:
+            return await self._queue.get()
+        except QueueClosedError as closed:
+            if closed.error is not None:
+                raise closed.error from None
+            raise StopAsyncIteration from None
