@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from pydantic import ValidationError
@@ -29,17 +29,11 @@ from juniper_cascor_protocol.envelope import (
     StateEnvelope,
     SubscribeMetricsEnvelope,
     TopologyEnvelope,
-    reset_unknown_label_state,
     validate_envelope,
 )
 from juniper_cascor_protocol.envelope.training import CHUNK_PAYLOAD_SIZE, CHUNK_THRESHOLD_BYTES
 
-
-@pytest.fixture(autouse=True)
-def _fresh_labels() -> Iterator[None]:
-    reset_unknown_label_state()
-    yield
-    reset_unknown_label_state()
+pytestmark = pytest.mark.usefixtures("fresh_labels")
 
 
 BUILT: list[BaseEnvelope] = [

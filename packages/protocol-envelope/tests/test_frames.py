@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -32,9 +31,10 @@ from juniper_cascor_protocol.envelope import (
     SubscribeMetricsEnvelope,
     TopologyEnvelope,
     UnknownEnvelope,
-    reset_unknown_label_state,
     validate_envelope,
 )
+
+pytestmark = pytest.mark.usefixtures("fresh_labels")
 
 T = 1_700_000_000.25
 STAMP = {"timestamp": T, "seq": 7, "emitted_at_monotonic": 12.5}
@@ -151,13 +151,6 @@ SAMPLES: list[tuple[type[BaseEnvelope], dict[str, Any]]] = [
 ]
 
 SAMPLE_IDS = [f"{frame['type']}-{index}" for index, (_, frame) in enumerate(SAMPLES)]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_labels() -> Iterator[None]:
-    reset_unknown_label_state()
-    yield
-    reset_unknown_label_state()
 
 
 def test_samples_cover_every_known_type() -> None:

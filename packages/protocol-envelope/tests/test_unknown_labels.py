@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 
 import pytest
 
@@ -18,12 +17,7 @@ from juniper_cascor_protocol.envelope import (
     validate_envelope,
 )
 
-
-@pytest.fixture(autouse=True)
-def _fresh_labels() -> Iterator[None]:
-    reset_unknown_label_state()
-    yield
-    reset_unknown_label_state()
+pytestmark = pytest.mark.usefixtures("fresh_labels")
 
 
 def _label(frame: object) -> str:
