@@ -1,0 +1,91 @@
+"""Accepting, reading and releasing WebSocket connections (shared by the three endpoints)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from juniper_cascor_client.testing.connections import WsConnection
+from juniper_cascor_client.testing.context import CONTEXT, ServerContext
+from juniper_cascor_client.testing.recorder import RecordedRequest
+
+__all__ = ["accepted", "parse_object", "receive"]
+
+_CLOSE_TIMEOUT = 2.0
+_READ_LIMIT = 128 * 1024 * 1024
+_ENDED = (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR)
+
+
+def _record(context: ServerContext, request: web.Request) -> None:
+    context.recorder.add(
+        RecordedRequest(
+            method=request.method,
+            path=request.path,
+            query=dict(request.query),
+            body=None,
+            headers=dict(request.headers),
+        )
+    )
+
+
+@contextlib.asynccontextmanager
+async def accepted(
+    request: web.Request, channel: str
+) -> AsyncIterator[tuple[web.WebSocketResponse, WsConnection | None]]:
+    """Accept the handshake; yield the socket and its connection (``None`` when refused).
+
+    A refused handshake is closed with its code (4001, 4003, 1013...) after the upgrade, as the
+    real server does. The connection is registered, its writer runs, and both are released at
+    the end.
+    """
+    context = request.app[CONTEXT]
+    _record(context, request)
+    ws = web.WebSocketResponse(timeout=_CLOSE_TIMEOUT, max_msg_size=_READ_LIMIT, autoping=True)
+    await ws.prepare(request)
+    refusal = context.handshake_refusal(request, channel)
+    if refusal is not None:
+        await ws.close(code=refusal[0], message=refusal[1].encode())
+        yield ws, None
+        return
+    connection = WsConnection(channel, request, ws)
+    context.connections.add(connection)
+    connection.start(context.faults.wait_audible)
+    try:
+        yield ws, connection
+    finally:
+        context.connections.remove(connection)
+        await connection.drain_and_stop()
+        with contextlib.suppress(Exception):
+            await ws.close()
+
+
+async def receive(
+    context: ServerContext, connection: WsConnection, timeout: float | None = None
+) -> str | bytes | None:
+    """The next text or binary frame; ``None`` once the socket is closed.
+
+    Raises:
+        TimeoutError: when nothing arrives within ``timeout`` seconds.
+    """
+    await context.faults.wait_audible(connection.channel)
+    message = await connection.ws.receive(timeout=timeout)
+    if message.type in _ENDED:
+        return None
+    if message.type is WSMsgType.TEXT:
+        return str(message.data)
+    if message.type is WSMsgType.BINARY:
+        return bytes(message.data)
+    return await receive(context, connection, timeout)
+
+
+def parse_object(text: str) -> dict[str, Any] | None:
+    """``text`` as a JSON object, or ``None`` when it is not one."""
+    with contextlib.suppress(ValueError):
+        value = json.loads(text)
+        if isinstance(value, dict):
+            return value
+    return None
