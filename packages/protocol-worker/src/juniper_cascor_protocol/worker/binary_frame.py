@@ -157,29 +157,33 @@ class BinaryFrame:
     __slots__ = ()
 
     @staticmethod
-    def encode(array: npt.NDArray[Any]) -> bytes:
+    def encode(array: npt.NDArray[Any] | np.generic) -> bytes:
         """Return the whole binary frame for ``array``.
 
         The payload is copied once when ``array`` is C-contiguous and little-endian; any
         other layout or byte order is converted first (one more copy).
 
         Raises:
-            BinaryFrameError: When ``array`` is not a numpy array, has an unsupported dtype,
-                more than ``MAX_NDIM`` dimensions or a dimension that does not fit 32 bits.
+            BinaryFrameError: When ``array`` is not a numpy array or scalar, has an
+                unsupported dtype, more than ``MAX_NDIM`` dimensions or a dimension that
+                does not fit 32 bits.
         """
         return b"".join(BinaryFrame.encode_parts(array))
 
     @staticmethod
-    def encode_parts(array: npt.NDArray[Any]) -> tuple[bytes, memoryview]:
+    def encode_parts(array: npt.NDArray[Any] | np.generic) -> tuple[bytes, memoryview]:
         """Return the frame's header and a byte view of its payload, for a zero-copy send.
 
         The view is onto ``array`` itself when it is C-contiguous and little-endian (so the
         array must not change until the frame is sent), otherwise onto a converted copy.
-        0-d arrays, empty dimensions and non-contiguous arrays are all encoded exactly.
+        0-d arrays (and numpy scalars, sent as 0-d arrays), empty dimensions and
+        non-contiguous arrays are all encoded exactly.
 
         Raises:
             BinaryFrameError: As ``encode``.
         """
+        if isinstance(array, np.generic):
+            array = np.asarray(array)
         if not isinstance(array, np.ndarray):
             raise BinaryFrameError(f"expected a numpy array, got {type(array).__name__}")
         header = BinaryFrameHeader(array.shape, array.dtype.newbyteorder("<"))

@@ -1,0 +1,240 @@
+"""BinaryFrame rejections: each decode check in contract order with its message, and encode."""
+
+from __future__ import annotations
+
+import re
+import struct
+from typing import Any
+
+import numpy as np
+import pytest
+
+from juniper_cascor_protocol.worker import BinaryFrame, BinaryFrameError, BinaryFrameHeader
+
+
+def _u32(*values: int) -> bytes:
+    return struct.pack(f"<{len(values)}I", *values)
+
+
+def _frame(shape: tuple[int, ...], dtype: bytes, payload: bytes = b"") -> bytes:
+    return _u32(len(shape), *shape, len(dtype)) + dtype + payload
+
+
+def _decode_error(data: Any, **kwargs: Any) -> str:
+    with pytest.raises(BinaryFrameError) as caught:
+        BinaryFrame.decode(data, **kwargs)
+    assert isinstance(caught.value, ValueError)
+    return str(caught.value)
+
+
+UNSUPPORTED = (
+    "is not supported: only bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64"
+)
+
+# (frame, max_size, exact message), one per check, in the contract's order. Each frame is
+# built so that it would also fail every later check, proving the earlier one runs first.
+CHECKS = [
+    pytest.param(
+        b"\x0b\x00\x00",
+        2,
+        "binary frame is 3 bytes, over the limit of 2 bytes",
+        id="1-over-size-limit",
+    ),
+    pytest.param(
+        b"\x01\x00",
+        None,
+        "binary frame is 2 bytes, shorter than the 4-byte ndim field",
+        id="2-shorter-than-4-bytes",
+    ),
+    pytest.param(
+        _u32(11),
+        None,
+        "ndim is 11, over the maximum of 10 dimensions",
+        id="3-ndim-over-10",
+    ),
+    pytest.param(
+        _u32(3, 5),
+        None,
+        "binary frame is 8 bytes, too short for a shape of 3 dimensions (16 bytes needed)",
+        id="4-short-for-shape",
+    ),
+    pytest.param(
+        _u32(1, 5) + b"\x07\x00",
+        None,
+        "binary frame is 10 bytes, too short for the dtype length (12 bytes needed)",
+        id="5-short-for-dtype-length",
+    ),
+    pytest.param(
+        _u32(1, 5, 65) + b"float32",
+        None,
+        "dtype length is 65 bytes, over the maximum of 64",
+        id="6-dtype-length-over-64",
+    ),
+    pytest.param(
+        _u32(1, 5, 7) + b"flo",
+        None,
+        "binary frame is 15 bytes, too short for the 7-byte dtype string (19 bytes needed)",
+        id="7-short-for-dtype-string",
+    ),
+    pytest.param(
+        _frame((5,), b"\xfffloat"),
+        None,
+        "dtype string b'\\xfffloat' is not valid UTF-8",
+        id="8-dtype-not-utf8",
+    ),
+    pytest.param(
+        _frame((5,), b"float33"),
+        None,
+        "dtype 'float33' is not a valid numpy dtype",
+        id="9-dtype-not-numpy",
+    ),
+    pytest.param(
+        _frame((2,), b"float32", b"\x00" * 4),
+        None,
+        "payload is 4 bytes, expected 8 (2 items of 4 bytes for shape (2,) and dtype float32)",
+        id="10-payload-length",
+    ),
+]
+
+
+@pytest.mark.parametrize(("frame", "max_size", "message"), CHECKS)
+def test_each_decode_check_in_order_with_its_message(
+    frame: bytes, max_size: int | None, message: str
+) -> None:
+    kwargs = {} if max_size is None else {"max_size": max_size}
+    assert _decode_error(frame, **kwargs) == message
+
+
+def test_default_size_limit_is_100_mib() -> None:
+    limit = 100 * 1024 * 1024
+    message = _decode_error(memoryview(bytearray(limit + 1)))
+    assert message == f"binary frame is {limit + 1} bytes, over the limit of {limit} bytes"
+
+
+def test_size_limit_is_checked_on_bytes_not_items() -> None:
+    words = memoryview(np.zeros(4, dtype=np.uint64))
+    assert (
+        _decode_error(words, max_size=31) == "binary frame is 32 bytes, over the limit of 31 bytes"
+    )
+
+
+def test_zero_d_array_needs_one_item() -> None:
+    message = _decode_error(_frame((), b"float64"))
+    assert (
+        message
+        == "payload is 0 bytes, expected 8 (1 items of 8 bytes for shape () and dtype float64)"
+    )
+
+
+def test_trailing_bytes_are_refused() -> None:
+    message = _decode_error(_frame((1,), b"uint8", b"\x01\x02"))
+    assert message.startswith("payload is 2 bytes, expected 1 ")
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "object",
+        "O",
+        "<U4",
+        "str",
+        "S8",
+        "bytes",
+        "V8",
+        "f4,f4",
+        "(2,)f4",
+        "datetime64[ns]",
+        "m8",
+        "float128",
+        "complex256",
+        "a",
+    ],
+)
+def test_non_numeric_dtypes_are_refused_on_decode(spelling: str) -> None:
+    message = _decode_error(_frame((1,), spelling.encode(), b"\x00" * 16))
+    assert message == (
+        f"dtype {spelling!r} {UNSUPPORTED}, float16, float32, float64, complex64, complex128 "
+        "(either byte order) are carried"
+    )
+
+
+def test_empty_dtype_string_is_not_a_numpy_dtype() -> None:
+    assert _decode_error(_frame((1,), b"", b"\x00")) == "dtype '' is not a valid numpy dtype"
+
+
+@pytest.mark.parametrize(
+    "spelling", ["f4\x00", "i4 ", "(-1,)f4", "(1e400,)f4", " e,]+,", "[('a','f4')]"]
+)
+def test_numpy_parser_failures_of_every_kind_are_translated(spelling: str) -> None:
+    message = _decode_error(_frame((1,), spelling.encode(), b"\x00" * 4))
+    assert message == f"dtype {spelling!r} is not a valid numpy dtype"
+
+
+def test_shape_beyond_what_numpy_can_index_is_refused_before_allocation() -> None:
+    message = _decode_error(_frame((0, 2**31, 2**30), b"float32"))
+    assert message == (
+        "shape (0, 2147483648, 1073741824) of float32 spans 9223372036854775808 bytes, "
+        "more than the 9223372036854775807 bytes an array can index"
+    )
+
+
+def test_empty_shape_just_inside_numpy_limits_decodes() -> None:
+    decoded = BinaryFrame.decode(_frame((0, 2**31 - 1, 2**30), b"float32"))
+    assert decoded.shape == (0, 2**31 - 1, 2**30)
+
+
+def test_huge_declared_shape_with_short_payload_is_a_length_error() -> None:
+    message = _decode_error(_frame((2**31, 2**31), b"uint8", b"\x00"))
+    assert message.startswith(f"payload is 1 bytes, expected {2**62} ")
+
+
+def test_shape_overflowing_numpy_is_refused_even_with_a_payload() -> None:
+    message = _decode_error(_frame((2**32 - 1, 2**32 - 1), b"uint8", b"\x00"))
+    assert message.startswith("shape (4294967295, 4294967295) of uint8 spans ")
+
+
+@pytest.mark.parametrize("data", ["text", None, 5, [1, 2], object()])
+def test_non_buffers_are_refused(data: Any) -> None:
+    message = _decode_error(data)
+    assert message == f"expected bytes, bytearray or memoryview, got {type(data).__name__}"
+
+
+def test_non_contiguous_buffer_is_refused() -> None:
+    strided = memoryview(np.zeros(32, dtype=np.uint8)[::2])
+    assert _decode_error(strided) == "binary frame buffer is not contiguous"
+
+
+@pytest.mark.parametrize(
+    ("array", "message"),
+    [
+        (np.array(["a"]), "dtype '<U1' " + UNSUPPORTED),
+        (np.array([object()]), "dtype 'object' " + UNSUPPORTED),
+        (np.array([b"x"]), "dtype '|S1' " + UNSUPPORTED),
+        (np.zeros(2, dtype="f4,f4"), "dtype \"[('f0', '<f4'), ('f1', '<f4')]\" " + UNSUPPORTED),
+        (np.zeros(2, dtype="datetime64[s]"), "dtype 'datetime64[s]' " + UNSUPPORTED),
+        (np.zeros(2, dtype="timedelta64[s]"), "dtype 'timedelta64[s]' " + UNSUPPORTED),
+        (np.zeros(2, dtype=np.longdouble), "dtype 'float128' " + UNSUPPORTED),
+        (np.zeros((1,) * 11), "ndim is 11, over the maximum of 10 dimensions"),
+        ([1.0, 2.0], "expected a numpy array, got list"),
+    ],
+)
+def test_encode_refuses_what_the_wire_cannot_carry(array: Any, message: str) -> None:
+    with pytest.raises(BinaryFrameError, match=re.escape(message)):
+        BinaryFrame.encode(array)
+
+
+def test_encode_refuses_a_dimension_over_32_bits() -> None:
+    huge = np.lib.stride_tricks.as_strided(
+        np.zeros(1, dtype=np.uint8), shape=(2**32,), strides=(0,)
+    )
+    with pytest.raises(BinaryFrameError, match=r"has a dimension outside 0\.\.4294967295"):
+        BinaryFrame.encode_parts(huge)
+
+
+def test_header_refuses_bad_fields_when_built_by_hand() -> None:
+    with pytest.raises(BinaryFrameError, match="ndim is 11"):
+        BinaryFrameHeader((1,) * 11, np.dtype("f4"))
+    with pytest.raises(BinaryFrameError, match="has a dimension outside"):
+        BinaryFrameHeader((-1,), np.dtype("f4"))
+    with pytest.raises(BinaryFrameError, match="is not supported"):
+        BinaryFrameHeader((1,), np.dtype("U3"))
