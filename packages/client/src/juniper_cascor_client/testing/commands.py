@@ -180,7 +180,9 @@ class Operations:
         """``GET /training/dataset/pending``: the pending data set, if any."""
         with self.state.lock:
             pending = self.state.pending
-            return None if pending is None else {"name": pending[0].name, "samples": len(pending[0])}
+            return (
+                None if pending is None else {"name": pending[0].name, "samples": len(pending[0])}
+            )
 
     def clear_datasets(self, pending_only: bool) -> dict[str, Any]:
         """``DELETE /training/dataset[/pending]``.

@@ -84,14 +84,14 @@ class WsConnection:
             except (ConnectionError, RuntimeError):
                 return
 
-    async def drain_and_stop(self, timeout: float = 2.0) -> None:
+    async def drain_and_stop(self, grace: float = 2.0) -> None:
         """Let the writer send what is queued and close (1000 unless a close is queued)."""
         writer = self._writer
         if writer is None:
             return
         self.close_soon(1000, "")
         with contextlib.suppress(TimeoutError, asyncio.CancelledError):
-            await asyncio.wait_for(asyncio.shield(writer), timeout)
+            await asyncio.wait_for(asyncio.shield(writer), grace)
         writer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await writer
@@ -125,16 +125,16 @@ class ConnectionRegistry:
 
 
 async def ping_loop(
-    connection: WsConnection, interval: float, timeout: float, silence: Silence
+    connection: WsConnection, interval: float, pong_timeout: float, silence: Silence
 ) -> None:
-    """Send ``{"type": "ping", "ts": ...}`` every ``interval`` s; no pong in ``timeout`` -> 1011."""
+    """Send ``{"type": "ping", "ts": ...}`` every ``interval`` s; no pong in time -> 1011."""
     while True:
         await asyncio.sleep(interval)
         await silence(connection.channel)
         connection.pong.clear()
         connection.send_json({"type": "ping", "ts": time.time()})
         try:
-            await asyncio.wait_for(connection.pong.wait(), timeout)
+            await asyncio.wait_for(connection.pong.wait(), pong_timeout)
         except TimeoutError:
             connection.close_soon(1011, "Pong timeout")
             return

@@ -109,9 +109,12 @@ class ServerContext:
                 return 1013, "Worker system disabled"
             if origin is not None:
                 return 4003, "Origin not allowed"
-        elif origin is not None and config.allowed_origins is not None:
-            if origin not in config.allowed_origins:
-                return 4003, "Origin not allowed"
+        elif (
+            origin is not None
+            and config.allowed_origins is not None
+            and origin not in config.allowed_origins
+        ):
+            return 4003, "Origin not allowed"
         if not self.authorized(request):
             return 4001, "Authentication required"
         if self.connections.count(channel) >= config.max_connections:

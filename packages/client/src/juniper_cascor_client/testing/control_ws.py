@@ -72,8 +72,14 @@ def _answer(
 async def _run(context: ServerContext, connection: WsConnection, frame: dict[str, Any]) -> None:
     name, command_id = frame.get("command"), frame.get("command_id")
     if name not in ("start", "stop", "pause", "resume", "reset", "set_params"):
-        _answer(connection, str(name), "error", command_id, error=f"Unknown command: {name}",
-                code="unknown_command")
+        _answer(
+            connection,
+            str(name),
+            "error",
+            command_id,
+            error=f"Unknown command: {name}",
+            code="unknown_command",
+        )
         return
     delay = context.faults.command_delay
     delay = context.config.command_delay if delay is None else delay
@@ -122,8 +128,12 @@ async def control_socket(request: web.Request) -> web.WebSocketResponse:
         tasks = [
             asyncio.create_task(_commands(context, connection, queue)),
             asyncio.create_task(
-                ping_loop(connection, config.ping_interval, config.pong_timeout,
-                          context.faults.wait_audible)
+                ping_loop(
+                    connection,
+                    config.ping_interval,
+                    config.pong_timeout,
+                    context.faults.wait_audible,
+                )
             ),
         ]
         try:
@@ -165,8 +175,13 @@ async def _read(
         elif frame.get("type") != "command":
             _refuse(connection, f"Unknown message type: {frame.get('type')}", close=False)
         elif (wait := limiter.retry_after()) > 0:
-            _answer(connection, str(frame.get("command")), "rate_limited",
-                    frame.get("command_id"), error="Rate limit exceeded",
-                    result={"retry_after": round(wait, 3)})
+            _answer(
+                connection,
+                str(frame.get("command")),
+                "rate_limited",
+                frame.get("command_id"),
+                error="Rate limit exceeded",
+                result={"retry_after": round(wait, 3)},
+            )
         else:
             queue.put_nowait(frame)

@@ -56,7 +56,9 @@ def conflict(message: str) -> ServiceError:
     return ServiceError(409, message)
 
 
-def invalid(loc: tuple[str | int, ...], message: str, error_type: str = "value_error") -> ServiceError:
+def invalid(
+    loc: tuple[str | int, ...], message: str, error_type: str = "value_error"
+) -> ServiceError:
     """A 422 error for the field at ``loc`` (e.g. ``("body", "learning_rate")``)."""
     return ServiceError(422, message, loc, error_type)
 

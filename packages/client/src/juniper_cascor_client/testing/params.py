@@ -6,7 +6,7 @@ Every rejection is a 422 ``ServiceError`` naming the offending field, as FastAPI
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -66,7 +66,7 @@ class NetworkParams:
     output_size: int = 1
     init_output_weights: str = "random"
     optimizer_type: str = "adam"
-    learner: LearnerConfig = LearnerConfig()
+    learner: LearnerConfig = field(default_factory=LearnerConfig)
 
 
 def _number(value: Any, name: str, loc: Loc) -> float:
@@ -99,12 +99,12 @@ def parse_network_params(body: dict[str, Any], seed: int) -> NetworkParams:
         if value is None or name not in _NUMERIC:
             continue
         number = _number(value, name, ("body", name))
-        field = _NUMERIC[name][3]
-        if field is None:
+        target = _NUMERIC[name][3]
+        if target is None:
             sizes[name] = int(number)
         else:
-            typed = int(number) if _NUMERIC[name][0] is int else number
-            learner = replace(learner, **{field: typed})
+            change: dict[str, Any] = {target: int(number) if _NUMERIC[name][0] is int else number}
+            learner = replace(learner, **change)
     choices = {
         name: _choice(body[name], name, ("body", name))
         for name in _CHOICES
@@ -135,9 +135,8 @@ def parse_runtime_params(params: Any, loc_root: Loc) -> dict[str, Any]:
         if name not in RUNTIME_PARAMS:
             raise invalid(loc, "Extra inputs are not permitted", "extra_forbidden")
         number = _number(value, name, loc)
-        _, field = _NUMERIC[name][0], _NUMERIC[name][3]
-        assert field is not None
-        changes[field] = int(number) if _NUMERIC[name][0] is int else number
+        kind, _, _, target = _NUMERIC[name]
+        changes[str(target)] = int(number) if kind is int else number
     return changes
 
 

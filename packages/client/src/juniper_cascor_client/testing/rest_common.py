@@ -64,9 +64,7 @@ def query_int(
     try:
         value = int(raw)
     except ValueError as exc:
-        raise invalid(
-            ("query", name), "Input should be a valid integer", "int_parsing"
-        ) from exc
+        raise invalid(("query", name), "Input should be a valid integer", "int_parsing") from exc
     if not low <= value <= high:
         raise invalid(("query", name), f"Input should be between {low} and {high}")
     return value

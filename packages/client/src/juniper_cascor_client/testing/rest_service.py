@@ -15,7 +15,14 @@ __all__ = ["HEALTH_PATHS", "routes"]
 
 routes = web.RouteTableDef()
 HEALTH_PATHS = frozenset(
-    {"/health", "/health/live", "/health/ready", "/v1/health", "/v1/health/live", "/v1/health/ready"}
+    {
+        "/health",
+        "/health/live",
+        "/health/ready",
+        "/v1/health",
+        "/v1/health/live",
+        "/v1/health/ready",
+    }
 )
 """Probes answer without an API key, like the real service's."""
 

@@ -145,4 +145,8 @@ class SnapshotStore:
         for metrics in saved["history"]:
             self.state.emit("metrics", metrics)
         self.state.emit("topology", saved["network"])
-        return {"snapshot_id": snapshot_id, "status": "replayed", "frames": len(saved["history"]) + 1}
+        return {
+            "snapshot_id": snapshot_id,
+            "status": "replayed",
+            "frames": len(saved["history"]) + 1,
+        }

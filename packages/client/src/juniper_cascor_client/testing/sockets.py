@@ -64,22 +64,22 @@ async def accepted(
 
 
 async def receive(
-    context: ServerContext, connection: WsConnection, timeout: float | None = None
+    context: ServerContext, connection: WsConnection, within: float | None = None
 ) -> str | bytes | None:
     """The next text or binary frame; ``None`` once the socket is closed.
 
     Raises:
-        TimeoutError: when nothing arrives within ``timeout`` seconds.
+        TimeoutError: when nothing arrives within ``within`` seconds.
     """
     await context.faults.wait_audible(connection.channel)
-    message = await connection.ws.receive(timeout=timeout)
+    message = await connection.ws.receive(timeout=within)
     if message.type in _ENDED:
         return None
     if message.type is WSMsgType.TEXT:
         return str(message.data)
     if message.type is WSMsgType.BINARY:
         return bytes(message.data)
-    return await receive(context, connection, timeout)
+    return await receive(context, connection, within)
 
 
 def parse_object(text: str) -> dict[str, Any] | None:

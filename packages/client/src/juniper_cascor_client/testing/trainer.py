@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -20,9 +21,7 @@ __all__ = ["CandidateRunner", "Progress", "Trainer", "run_locally"]
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[CandidateTask, int, float], None]
-CandidateRunner = Callable[
-    [list[CandidateTask], Progress, threading.Event], list[CandidateResult]
-]
+CandidateRunner = Callable[[list[CandidateTask], Progress, threading.Event], list[CandidateResult]]
 
 
 def run_locally(
@@ -33,9 +32,7 @@ def run_locally(
     for task in tasks:
         if stopping.is_set():
             break
-        results.append(
-            train_candidate(task, lambda epoch, corr, task=task: progress(task, epoch, corr))
-        )
+        results.append(train_candidate(task, functools.partial(progress, task)))
     return results
 
 

@@ -23,7 +23,11 @@ def _initial_metrics(context: ServerContext, count: int) -> dict[str, Any]:
     return {
         "type": "initial_metrics",
         "timestamp": time.time(),
-        "data": {"metrics": metrics, "count": len(metrics), "current_seq": context.sequence.current_seq},
+        "data": {
+            "metrics": metrics,
+            "count": len(metrics),
+            "current_seq": context.sequence.current_seq,
+        },
     }
 
 
@@ -102,7 +106,9 @@ async def training_socket(request: web.Request) -> web.WebSocketResponse:
             return ws
         _start(context, connection, parse_object(first) if isinstance(first, str) else None)
         pinger = asyncio.create_task(
-            ping_loop(connection, config.ping_interval, config.pong_timeout, context.faults.wait_audible)
+            ping_loop(
+                connection, config.ping_interval, config.pong_timeout, context.faults.wait_audible
+            )
         )
         try:
             while (message := await receive(context, connection)) is not None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
+from juniper_cascor_client.testing.cascor import CandidateResult, CandidateTask
 from juniper_cascor_protocol.worker import (
     AssembledMessage,
     TaskAssign,
@@ -17,8 +19,6 @@ from juniper_cascor_protocol.worker import (
     WorkerProtocolError,
     encode_sequence,
 )
-
-from juniper_cascor_client.testing.cascor import CandidateResult, CandidateTask
 
 __all__ = ["assign_frames", "result_frames", "result_from_message", "task_from_assign"]
 

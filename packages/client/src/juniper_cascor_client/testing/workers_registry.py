@@ -19,12 +19,11 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from juniper_cascor_protocol.worker import Heartbeat, Register
-
 from juniper_cascor_client.testing.cascor import CandidateResult, CandidateTask, train_candidate
 from juniper_cascor_client.testing.connections import WsConnection
 from juniper_cascor_client.testing.trainer import Progress, run_locally
 from juniper_cascor_client.testing.worker_tasks import assign_frames
+from juniper_cascor_protocol.worker import Heartbeat, Register
 
 __all__ = ["WorkerRecord", "WorkerRegistry"]
 

@@ -13,6 +13,12 @@ from __future__ import annotations
 import time
 
 from aiohttp import web
+
+from juniper_cascor_client.testing.connections import WsConnection
+from juniper_cascor_client.testing.context import CONTEXT, ServerContext
+from juniper_cascor_client.testing.sockets import accepted, parse_object, receive
+from juniper_cascor_client.testing.worker_tasks import result_from_message
+from juniper_cascor_client.testing.workers_registry import WorkerRecord
 from juniper_cascor_protocol.worker import (
     MAX_TEXT_FRAME_CHARS,
     AssembledMessage,
@@ -25,19 +31,12 @@ from juniper_cascor_protocol.worker import (
     ResultAck,
     TensorSequenceAssembler,
     WorkerProtocolError,
-    parse_worker_message,
 )
-
-from juniper_cascor_client.testing.connections import WsConnection
-from juniper_cascor_client.testing.context import CONTEXT, ServerContext
-from juniper_cascor_client.testing.sockets import accepted, parse_object, receive
-from juniper_cascor_client.testing.worker_tasks import result_from_message
-from juniper_cascor_client.testing.workers_registry import WorkerRecord
 
 __all__ = ["workers_socket"]
 
 
-class _Refused(Exception):
+class _RefusedError(Exception):
     def __init__(self, code: int, reason: str) -> None:
         super().__init__(reason)
         self.code, self.reason = code, reason
@@ -45,26 +44,28 @@ class _Refused(Exception):
 
 def _object(message: str | bytes) -> dict[str, object]:
     if isinstance(message, bytes):
-        raise _Refused(4007, "Expected a text frame")
+        raise _RefusedError(4007, "Expected a text frame")
     if len(message) > MAX_TEXT_FRAME_CHARS:
-        raise _Refused(4005, "Message too large")
+        raise _RefusedError(4005, "Message too large")
     frame = parse_object(message)
     if frame is None:
-        raise _Refused(4006, "Invalid JSON")
+        raise _RefusedError(4006, "Invalid JSON")
     return frame
 
 
-def _register(context: ServerContext, connection: WsConnection, message: str | bytes) -> WorkerRecord:
+def _register(
+    context: ServerContext, connection: WsConnection, message: str | bytes
+) -> WorkerRecord:
     frame = _object(message)
     if frame.get("type") != "register":
-        raise _Refused(4007, "First message must be register")
+        raise _RefusedError(4007, "First message must be register")
     try:
         register = Register.from_dict(frame)
     except WorkerProtocolError as exc:
-        raise _Refused(4008, f"Invalid registration: {exc}") from exc
+        raise _RefusedError(4008, f"Invalid registration: {exc}") from exc
     record = context.workers.register(register, connection)
     if record is None:
-        raise _Refused(4013, "Worker registry full")
+        raise _RefusedError(4013, "Worker registry full")
     ack = RegistrationAck(worker_id=record.worker_id, client_name=register.worker_id)
     connection.send(ack.to_json())
     return record
@@ -74,7 +75,9 @@ def _error(connection: WsConnection, error: str) -> None:
     connection.send(ErrorMessage(error=error, timestamp=time.time()).to_json())
 
 
-def _settle(context: ServerContext, record: WorkerRecord, task_id: str, assembled: AssembledMessage | None) -> None:
+def _settle(
+    context: ServerContext, record: WorkerRecord, task_id: str, assembled: AssembledMessage | None
+) -> None:
     task = context.workers.task_of(record, task_id)
     result = None
     if task is not None and assembled is not None:
@@ -135,7 +138,7 @@ async def workers_socket(request: web.Request) -> web.WebSocketResponse:
                 _handle(context, record, assembler, message, current)
         except TimeoutError:
             connection.close_soon(4007, "No register message")
-        except _Refused as refused:
+        except _RefusedError as refused:
             connection.close_soon(refused.code, refused.reason)
         finally:
             if record is not None:

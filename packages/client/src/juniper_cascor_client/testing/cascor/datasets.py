@@ -69,7 +69,12 @@ def two_spirals() -> Dataset:
     return Dataset("two_spiral", x, y)
 
 
-_BUILTIN = {"xor": xor, "two_spiral": two_spirals, "two_spirals": two_spirals, "spiral": two_spirals}
+_BUILTIN = {
+    "xor": xor,
+    "two_spiral": two_spirals,
+    "two_spirals": two_spirals,
+    "spiral": two_spirals,
+}
 
 
 def dataset_by_name(name: str) -> Dataset:

@@ -106,9 +106,7 @@ class CascadeNetwork:
             raise ValueError("unit fan-in does not match the network")
         self.hidden.append(unit)
         row = rng.uniform(-0.1, 0.1, (1, self.output_size))
-        self.output_weights = np.vstack(
-            [self.output_weights[:-1], row, self.output_weights[-1:]]
-        )
+        self.output_weights = np.vstack([self.output_weights[:-1], row, self.output_weights[-1:]])
 
     def remove_last_unit(self) -> HiddenUnit:
         """Remove the newest hidden unit and its output weights.
