@@ -1,0 +1,39 @@
+"""The client's exceptions, importable from their upstream path.
+
+The classes live in :mod:`juniper_cascor_client_core.exceptions`, which draws the hierarchy;
+this module re-exports them so ``from juniper_cascor_client.exceptions import ...`` keeps working.
+"""
+
+from juniper_cascor_client_core.exceptions import (
+    JuniperCascorAuthenticationError,
+    JuniperCascorClientError,
+    JuniperCascorCommandError,
+    JuniperCascorConfigurationError,
+    JuniperCascorConflictError,
+    JuniperCascorConnectionError,
+    JuniperCascorNotFoundError,
+    JuniperCascorOverloadError,
+    JuniperCascorProtocolError,
+    JuniperCascorRateLimitedError,
+    JuniperCascorServiceUnavailableError,
+    JuniperCascorStreamClosedError,
+    JuniperCascorTimeoutError,
+    JuniperCascorValidationError,
+)
+
+__all__ = [
+    "JuniperCascorAuthenticationError",
+    "JuniperCascorClientError",
+    "JuniperCascorCommandError",
+    "JuniperCascorConfigurationError",
+    "JuniperCascorConflictError",
+    "JuniperCascorConnectionError",
+    "JuniperCascorNotFoundError",
+    "JuniperCascorOverloadError",
+    "JuniperCascorProtocolError",
+    "JuniperCascorRateLimitedError",
+    "JuniperCascorServiceUnavailableError",
+    "JuniperCascorStreamClosedError",
+    "JuniperCascorTimeoutError",
+    "JuniperCascorValidationError",
+]
