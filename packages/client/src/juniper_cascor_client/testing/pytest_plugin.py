@@ -6,6 +6,9 @@
   are ``FakeCascorServer`` arguments.
 - ``cascor_client``: a ``JuniperCascorClient`` bound to that server (using its first API key).
 - ``cascor_ws_url``: the server's WebSocket origin, ``ws://127.0.0.1:<port>``.
+
+The plugin loads in every pytest run of an environment that has the package, so it imports
+the server (aiohttp, numpy) only when a fixture is used.
 """
 
 from __future__ import annotations
@@ -15,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from juniper_cascor_client.testing.server import FakeCascorServer
-
 if TYPE_CHECKING:
     from juniper_cascor_client_rest import JuniperCascorClient
+
+    from juniper_cascor_client.testing.server import FakeCascorServer
 
 __all__ = ["cascor_client", "cascor_server", "cascor_ws_url"]
 
@@ -35,6 +38,8 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture
 def cascor_server(request: pytest.FixtureRequest) -> Iterator[FakeCascorServer]:
     """A running fake cascor server, stopped after the test."""
+    from juniper_cascor_client.testing.server import FakeCascorServer
+
     marker = request.node.get_closest_marker("cascor_server")
     options = {**_FIXTURE_DEFAULTS, **(marker.kwargs if marker else {})}
     with FakeCascorServer(**options) as server:
