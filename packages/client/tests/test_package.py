@@ -1,0 +1,71 @@
+"""The meta package re-exports the stack and keeps the upstream import paths."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import juniper_cascor_client
+import juniper_cascor_client_core.exceptions as core_exceptions
+from juniper_cascor_client import constants, exceptions
+from juniper_cascor_client._extras import require
+
+
+def test_upstream_names_are_importable() -> None:
+    from juniper_cascor_client import (
+        CascorControlStream,
+        CascorTrainingStream,
+        JuniperCascorClient,
+        __version__,
+    )
+
+    assert JuniperCascorClient.__module__.startswith("juniper_cascor_client_rest")
+    assert CascorTrainingStream.__module__.startswith("juniper_cascor_client_streams")
+    assert CascorControlStream.__module__.startswith("juniper_cascor_client_streams")
+    assert __version__ == "0.1.0"
+
+
+@pytest.mark.parametrize("name", core_exceptions.__all__)
+def test_every_exception_is_reexported_at_both_paths(name: str) -> None:
+    original = getattr(core_exceptions, name)
+    assert getattr(juniper_cascor_client, name) is original
+    assert getattr(exceptions, name) is original
+    assert name in juniper_cascor_client.__all__
+
+
+def test_all_lists_only_real_names() -> None:
+    for name in juniper_cascor_client.__all__:
+        assert hasattr(juniper_cascor_client, name), name
+
+
+def test_constants_keep_the_upstream_names() -> None:
+    assert constants.ENDPOINT_TRAINING_START == "/v1/training/start"
+    assert constants.ENDPOINT_TRAINING_STATUS == "/v1/training/status"
+    assert constants.WS_TRAINING_PATH == "/ws/training"
+    assert constants.DEFAULT_TIMEOUT == 30.0
+    assert "Started" in constants.TRAINING_STATES
+    assert "learning_rate" in constants.RUNTIME_PARAMS
+
+
+def test_missing_optional_dependency_names_the_extra() -> None:
+    with pytest.raises(ImportError, match=r"juniper-cascor-client\[plot\]") as info:
+        require("surely_not_an_installed_module_xyz", "plot")
+    assert isinstance(info.value.__cause__, ImportError)
+
+
+def test_require_returns_the_module() -> None:
+    assert require("json", "cli").dumps([1]) == "[1]"
+
+
+def test_base_import_does_not_load_optional_dependencies() -> None:
+    code = (
+        "import sys, juniper_cascor_client\n"
+        "heavy = {'aiohttp', 'numpy', 'rich', 'matplotlib'} & set(sys.modules)\n"
+        "print(sorted(heavy))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]"
