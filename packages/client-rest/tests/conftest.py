@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 import threading
 import time
 from collections import deque
@@ -66,17 +67,16 @@ def envelope(data: Any) -> dict[str, Any]:
 class LoopbackServer:
     """The scriptable server; see the module docstring."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self._lock = threading.Lock()
         self._replies: deque[Reply] = deque()
         self._requests: list[Recorded] = []
         self.responder: Callable[[Recorded], dict[str, Any] | None] | None = None
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _Server(("127.0.0.1", port), _Handler)
         self._httpd.owner = self  # type: ignore[attr-defined]
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
         )
         self._thread.start()
 
@@ -104,9 +104,19 @@ class LoopbackServer:
         return Reply(**(chosen or {}))
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (timed out) is expected; anything else is reported."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 5  # an idle keep-alive connection ends by itself
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep the test output quiet."""
@@ -141,7 +151,8 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.close_after:
             self.close_connection = True
 
-    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
+    # http.server dispatches to do_<METHOD>
+    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _handle  # noqa: N815
 
 
 def _encode(body: Any, recorded: Recorded) -> tuple[bytes, str]:
@@ -196,3 +207,23 @@ def refused_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def serve_later() -> Iterator[Callable[[int, float], list[LoopbackServer]]]:
+    """Start a default server on ``port`` after ``delay`` seconds; returns the list it joins."""
+    started: list[LoopbackServer] = []
+    timers: list[threading.Timer] = []
+
+    def schedule(port: int, delay: float) -> list[LoopbackServer]:
+        timer = threading.Timer(delay, lambda: started.append(LoopbackServer(port)))
+        timers.append(timer)
+        timer.start()
+        return started
+
+    yield schedule
+    for timer in timers:
+        timer.cancel()
+        timer.join(timeout=5)
+    for srv in started:
+        srv.close()

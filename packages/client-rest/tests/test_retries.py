@@ -1,0 +1,203 @@
+"""The retry loop over real loopback HTTP: what is resent, what never is, and the deadline."""
+
+from __future__ import annotations
+
+import logging
+import time
+from email.utils import formatdate
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from juniper_cascor_client_rest import (
+    JuniperCascorClient,
+    JuniperCascorClientError,
+    JuniperCascorConnectionError,
+    JuniperCascorRateLimitedError,
+    JuniperCascorServiceUnavailableError,
+    JuniperCascorTimeoutError,
+)
+
+MUTATING = [
+    ("POST", lambda c: c.start_training(epochs=1)),
+    ("PATCH", lambda c: c.update_params({"patience": 1})),
+    ("DELETE", lambda c: c.delete_network()),
+]
+
+
+@pytest.mark.parametrize(("method", "call"), MUTATING, ids=[m for m, _ in MUTATING])
+def test_mutating_call_is_sent_once_when_the_server_drops_the_connection(
+    server: Any, make_client: Any, method: str, call: Any
+) -> None:
+    client = make_client(retries=5)
+    server.push(drop=True)
+
+    with pytest.raises(JuniperCascorConnectionError, match="connection lost"):
+        call(client)
+
+    assert [r.method for r in server.requests] == [method]
+
+
+@pytest.mark.parametrize("status", [429, 502, 503, 504])
+@pytest.mark.parametrize(("method", "call"), MUTATING, ids=[m for m, _ in MUTATING])
+def test_mutating_call_is_sent_once_on_a_retryable_status(
+    server: Any, make_client: Any, method: str, call: Any, status: int
+) -> None:
+    client = make_client(retries=5)
+    server.responder = lambda r: {"status": status, "headers": {"Retry-After": "0"}}
+
+    with pytest.raises(JuniperCascorClientError, match=f"^HTTP {status}: ") as caught:
+        call(client)
+
+    assert caught.value.status_code == status
+    assert [r.method for r in server.requests] == [method]
+
+
+def test_post_on_a_stale_keep_alive_connection_is_sent_once(
+    server: Any, client: JuniperCascorClient
+) -> None:
+    server.push(close_after=True)  # answers as keep-alive, then closes the connection
+    client.get_training_status()
+    time.sleep(0.1)
+
+    assert client.start_training(epochs=2)["data"]["body"] == {"epochs": 2}
+    assert [r.method for r in server.requests] == ["GET", "POST"]
+
+
+def test_post_timing_out_is_not_resent(server: Any, make_client: Any) -> None:
+    client = make_client(timeout=(1.0, 0.1), retries=5)
+    server.push(delay=0.3)
+    with pytest.raises(JuniperCascorTimeoutError):
+        client.save_snapshot("x")
+    assert [r.method for r in server.requests] == ["POST"]
+
+
+def test_get_is_retried_after_a_dropped_connection(
+    server: Any, client: JuniperCascorClient
+) -> None:
+    server.push(drop=True)
+    assert client.get_training_status()["status"] == "success"
+    assert [r.method for r in server.requests] == ["GET", "GET"]
+
+
+def test_get_is_retried_after_a_read_timeout(server: Any, make_client: Any) -> None:
+    client = make_client(timeout=(1.0, 0.15))
+    server.push(delay=0.4)
+    assert client.get_metrics()["status"] == "success"
+    assert len(server.requests) == 2
+
+
+def test_without_retries_a_get_is_sent_once(server: Any, make_client: Any) -> None:
+    client = make_client(retries=0)
+    server.push(drop=True)
+    with pytest.raises(JuniperCascorConnectionError):
+        client.get_metrics()
+    assert len(server.requests) == 1
+
+
+def test_get_honours_retry_after_seconds(
+    server: Any, client: JuniperCascorClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.push(status=503, headers={"Retry-After": "0.15"})
+    server.push(status=429, headers={"Retry-After": "0.25"})
+
+    with caplog.at_level(logging.DEBUG, logger="juniper_cascor_client_rest"):
+        assert client.get_training_status()["status"] == "success"
+
+    first, second, third = (r.at for r in server.requests)
+    assert second - first >= 0.15
+    assert third - second >= 0.25
+    retries = [r.getMessage() for r in caplog.records if "retry" in r.getMessage()]
+    assert len(retries) == 2
+    assert "retry 1 of 3 in 0.150 s" in retries[0]
+
+
+def test_get_honours_retry_after_http_date(server: Any, client: JuniperCascorClient) -> None:
+    when = formatdate(time.time() + 1.5, usegmt=True)  # whole seconds: 0.5 to 1.5 s from now
+    server.push(status=503, headers={"Retry-After": when})
+
+    assert client.get_training_status()["status"] == "success"
+
+    first, second = (r.at for r in server.requests)
+    assert second - first >= 0.45
+
+
+def test_retry_after_beyond_the_cap_gives_up_at_once(server: Any, make_client: Any) -> None:
+    client = make_client(max_retry_after=5.0)
+    server.push(status=429, headers={"Retry-After": formatdate(time.time() + 60, usegmt=True)})
+
+    started = time.monotonic()
+    with pytest.raises(JuniperCascorRateLimitedError) as caught:
+        client.get_metrics()
+
+    assert time.monotonic() - started < 1.0
+    assert caught.value.retry_after == pytest.approx(60, abs=2)
+    assert len(server.requests) == 1
+
+
+def test_get_gives_up_at_the_deadline(server: Any, make_client: Any) -> None:
+    client = make_client(retries=100, deadline=0.6)
+    server.responder = lambda r: {"status": 503, "headers": {"Retry-After": "0.1"}}
+
+    started = time.monotonic()
+    with pytest.raises(JuniperCascorServiceUnavailableError):
+        client.get_training_status()
+    elapsed = time.monotonic() - started
+
+    assert elapsed < 0.6 + 0.1
+    assert 3 <= len(server.requests) <= 6
+
+
+def test_deadline_bounds_a_slow_answer(server: Any, make_client: Any) -> None:
+    client = make_client(timeout=5.0, deadline=0.3)
+    server.push(delay=1.0)
+
+    started = time.monotonic()
+    with pytest.raises(JuniperCascorTimeoutError):
+        client.get_metrics()
+    assert time.monotonic() - started < 0.6
+
+
+def test_retries_stop_when_used_up(server: Any, make_client: Any) -> None:
+    client = make_client(retries=2)
+    server.responder = lambda r: {"status": 502}
+    with pytest.raises(JuniperCascorClientError, match="HTTP 502"):
+        client.get_dataset()
+    assert len(server.requests) == 3
+
+
+def test_connection_refused_fails_promptly(make_client: Any, refused_url: str) -> None:
+    client = make_client(base_url=refused_url, retries=0)
+    started = time.monotonic()
+    with pytest.raises(JuniperCascorConnectionError, match="could not connect"):
+        client.get_metrics()
+    assert time.monotonic() - started < 0.5
+
+
+def test_connection_refused_is_retried_for_post_a_bounded_number_of_times(
+    make_client: Any, refused_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = make_client(base_url=refused_url, retries=3)
+    started = time.monotonic()
+    with (
+        caplog.at_level(logging.DEBUG, logger="juniper_cascor_client_rest"),
+        pytest.raises(JuniperCascorConnectionError, match="POST /training/start: could not"),
+    ):
+        client.start_training()
+    assert time.monotonic() - started < 1.0
+    retries = [r for r in caplog.records if "; retry " in r.getMessage()]
+    assert len(retries) == 3
+
+
+def test_post_reaches_a_server_that_starts_listening_late(
+    make_client: Any, refused_url: str, serve_later: Any
+) -> None:
+    port = urlsplit(refused_url).port
+    started = serve_later(port, 0.2)
+    client = make_client(base_url=refused_url, retries=20, backoff_factor=0.05, deadline=5.0)
+
+    result = client.start_training(epochs=4)
+
+    assert result["data"]["body"] == {"epochs": 4}
+    assert [r.method for r in started[0].requests] == ["POST"]

@@ -1,0 +1,65 @@
+"""One client shared by many threads."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from juniper_cascor_client_rest import JuniperCascorClient, JuniperCascorClientError
+
+
+def test_eight_threads_share_one_client_for_1000_calls(
+    server: Any, client: JuniperCascorClient
+) -> None:
+    def work(worker: int) -> list[tuple[str, str]]:
+        seen = []
+        for i in range(125):
+            tag = f"{worker}-{i}"
+            if i % 5 == 0:
+                echoed = client.update_params({"tag": tag})["data"]["body"]["tag"]
+            else:
+                echoed = client._get("/training/status", params={"tag": tag})["data"]["query"][
+                    "tag"
+                ][0]
+            seen.append((tag, echoed))
+        return seen
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = [pair for chunk in pool.map(work, range(8)) for pair in chunk]
+
+    assert len(results) == 1000
+    assert all(tag == echoed for tag, echoed in results)
+    assert len(server.requests) == 1000
+    assert sum(r.method == "PATCH" for r in server.requests) == 200
+
+
+def test_each_thread_has_its_own_session_sharing_one_pool(client: JuniperCascorClient) -> None:
+    transport = client._transport
+    sessions: list[Any] = []
+
+    def grab() -> None:
+        sessions.append(transport._session())
+
+    threads = [threading.Thread(target=grab) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=5)
+
+    assert len({id(s) for s in sessions}) == 3
+    assert {id(s.get_adapter("http://x")) for s in sessions} == {id(transport._adapter)}
+
+
+def test_close_from_another_thread_stops_later_calls(
+    server: Any, client: JuniperCascorClient
+) -> None:
+    client.get_metrics()
+    closer = threading.Thread(target=client.close)
+    closer.start()
+    closer.join(timeout=5)
+    with pytest.raises(JuniperCascorClientError, match="closed"):
+        client.get_metrics()
+    assert len(server.requests) == 1
