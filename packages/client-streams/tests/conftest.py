@@ -8,6 +8,7 @@ silence, and dropped connections.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections import deque
@@ -71,6 +72,9 @@ async def answer_success(peer: Peer, frame: dict[str, Any]) -> None:
 
 class CascorServer:
     """The scriptable server. Attributes are the script; change them in a test."""
+
+    answer = staticmethod(answer)
+    answer_success = staticmethod(answer_success)
 
     def __init__(self) -> None:
         self.instance_id = "instance-1"
@@ -145,11 +149,11 @@ class CascorServer:
         for peer in self.training + self.control:
             peer.drop()
 
-    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not predicate():
-            assert time.monotonic() < deadline, "condition not reached in time"
-            await asyncio.sleep(0.005)
+    async def wait_for(self, predicate: Callable[[], bool]) -> None:
+        """Poll ``predicate`` until it holds (for at most 5 s)."""
+        async with asyncio.timeout(5.0):
+            while not predicate():  # noqa: ASYNC110 - polls arbitrary state of the test
+                await asyncio.sleep(0.005)
 
     # -- connections --------------------------------------------------------------------
 
@@ -189,10 +193,8 @@ class CascorServer:
                 "connections": len(self.training) + 1, "server_instance_id": self.instance_id,
                 "server_start_time": 0.0, "replay_buffer_capacity": 1024}})  # fmt: skip
         first = None
-        try:
+        with contextlib.suppress(TimeoutError, ConnectionClosed):
             first = json.loads(await asyncio.wait_for(peer.ws.recv(), self.resume_wait))
-        except (TimeoutError, ConnectionClosed):
-            pass
         if isinstance(first, dict) and first.get("type") == "resume":
             self._resume(peer, first.get("data") or {})
         else:

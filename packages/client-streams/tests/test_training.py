@@ -14,9 +14,9 @@ from juniper_cascor_client_streams import CascorTrainingStream
 from juniper_cascor_protocol.envelope import MetricsEnvelope, TopologyEnvelope
 
 
-async def next_of(stream: CascorTrainingStream, kind: str, timeout: float = 5.0) -> Any:
-    """The next message of type ``kind`` (skipping the others)."""
-    async with asyncio.timeout(timeout):
+async def next_of(stream: CascorTrainingStream, kind: str) -> Any:
+    """The next message of type ``kind`` (skipping the others), within 5 s."""
+    async with asyncio.timeout(5.0):
         async for message in stream:
             if (message["type"] if isinstance(message, dict) else message.type) == kind:
                 return message

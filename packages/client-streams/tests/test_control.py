@@ -1,0 +1,226 @@
+"""CascorControlStream: correlation, deadlines, queued extension, overload, fail-fast."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from typing import Any
+
+import pytest
+
+from juniper_cascor_client_core import (
+    JuniperCascorCommandError,
+    JuniperCascorOverloadError,
+    JuniperCascorRateLimitedError,
+    JuniperCascorStreamClosedError,
+    JuniperCascorTimeoutError,
+    JuniperCascorValidationError,
+)
+from juniper_cascor_client_streams import CascorControlStream, ReconnectPolicy
+
+
+async def never_answer(peer: Any, frame: dict[str, Any]) -> None:
+    """A server that accepts commands and never answers them."""
+
+
+def heartbeat_then_answer(server: Any, beats: int, *, interval: float = 0.05) -> Any:
+    """A command handler that sends ``beats`` queued answers, then success (if beats > 0)."""
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def beat(peer: Any, frame: dict[str, Any]) -> None:
+        for _ in range(beats):
+            peer.push(server.answer(frame, "queued"))
+            await asyncio.sleep(interval)
+        peer.push(server.answer(frame, result={"beats": beats}))
+
+    async def handler(peer: Any, frame: dict[str, Any]) -> None:
+        task = asyncio.create_task(beat(peer, frame))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    return handler
+
+
+async def test_command_returns_the_answer_frame_with_its_id(server) -> None:
+    async with CascorControlStream(server.url) as control:
+        answer = await control.start(epochs=200)
+        sent = server.control[0].received[0]
+        assert control.pending_commands == 0
+    assert sent["type"] == "command"
+    assert sent["params"] == {"epochs": 200}
+    assert answer["type"] == "command_response"
+    assert answer["data"]["status"] == "success"
+    assert answer["data"]["command_id"] == sent["command_id"]
+
+
+async def test_commands_carry_fresh_ids_and_only_given_params(server) -> None:
+    async with CascorControlStream(server.url) as control:
+        await control.set_params({"learning_rate": 0.1})
+        await control.stop()
+        frames = list(server.control[0].received)
+    assert frames[0]["command"] == "set_params"
+    assert frames[0]["params"] == {"learning_rate": 0.1}
+    assert frames[1]["command"] == "stop"
+    assert "params" not in frames[1]
+    assert frames[0]["command_id"] != frames[1]["command_id"]
+
+
+async def test_set_params_without_params_is_rejected_before_sending(server) -> None:
+    async with CascorControlStream(server.url) as control:
+        with pytest.raises(JuniperCascorValidationError):
+            await control.command("set_params", {})
+        assert control.pending_commands == 0
+        await control.pause()
+        assert [frame["command"] for frame in server.control[0].received] == ["pause"]
+
+
+async def test_a_hundred_concurrent_commands_answered_out_of_order(server) -> None:
+    held: list[tuple[Any, dict[str, Any]]] = []
+
+    async def hold_then_shuffle(peer: Any, frame: dict[str, Any]) -> None:
+        held.append((peer, frame))
+        if len(held) == 100:
+            random.Random(7).shuffle(held)
+            for target, command in held:
+                target.push(server.answer(command, result={"echo": command["params"]["n"]}))
+
+    server.on_command = hold_then_shuffle
+    async with CascorControlStream(server.url) as control:
+        answers = await asyncio.gather(
+            *(control.command("start", {"n": n}, timeout=5.0) for n in range(100))
+        )
+        assert control.pending_commands == 0
+    assert [answer["data"]["result"]["echo"] for answer in answers] == list(range(100))
+    answered_order = [command["params"]["n"] for _, command in held]
+    assert answered_order != sorted(answered_order)
+
+
+async def test_answers_without_command_id_match_the_oldest_command(server) -> None:
+    held: list[tuple[Any, dict[str, Any]]] = []
+
+    async def in_order_without_ids(peer: Any, frame: dict[str, Any]) -> None:
+        held.append((peer, frame))
+        if len(held) == 3:
+            for target, command in held:
+                target.push(server.answer(command, echo=False, result=command["params"]))
+
+    server.on_command = in_order_without_ids
+    async with CascorControlStream(server.url) as control:
+        answers = await asyncio.gather(*(control.command("start", {"n": n}) for n in range(3)))
+    assert [answer["data"]["result"]["n"] for answer in answers] == [0, 1, 2]
+    assert all("command_id" not in answer["data"] for answer in answers)
+
+
+async def test_a_command_without_answer_times_out_and_is_removed(server) -> None:
+    server.on_command = never_answer
+    async with CascorControlStream(server.url) as control:
+        started = time.monotonic()
+        with pytest.raises(JuniperCascorTimeoutError):
+            await control.command("stop", timeout=0.1)
+        assert time.monotonic() - started >= 0.1
+        assert control.pending_commands == 0
+
+
+async def test_queued_answers_extend_the_deadline(server) -> None:
+    server.on_command = heartbeat_then_answer(server, beats=6)
+    async with CascorControlStream(server.url) as control:
+        started = time.monotonic()
+        answer = await control.command("start", timeout=0.15)
+        elapsed = time.monotonic() - started
+    assert answer["data"]["status"] == "success"
+    assert answer["data"]["result"] == {"beats": 6}
+    assert elapsed > 0.15  # it outlived its own timeout thanks to the heartbeats
+
+
+async def test_queued_extension_stops_at_max_command_wait(server) -> None:
+    server.on_command = heartbeat_then_answer(server, beats=40)
+    async with CascorControlStream(server.url, max_command_wait=0.3) as control:
+        started = time.monotonic()
+        with pytest.raises(JuniperCascorTimeoutError):
+            await control.command("start", timeout=0.15)
+        elapsed = time.monotonic() - started
+        assert control.pending_commands == 0
+    assert 0.3 <= elapsed < 1.5
+
+
+async def test_one_command_over_max_pending_raises_overload(server) -> None:
+    server.on_command = never_answer
+    async with CascorControlStream(server.url, max_pending=5) as control:
+        waiting = [asyncio.create_task(control.command("stop", timeout=5)) for _ in range(5)]
+        await server.wait_for(lambda: len(server.control[0].received) == 5)
+        with pytest.raises(JuniperCascorOverloadError):
+            await control.command("stop")
+        assert control.pending_commands == 5
+        for task in waiting:
+            task.cancel()
+        await asyncio.wait(waiting)
+        assert control.pending_commands == 0
+
+
+async def test_a_drop_fails_every_pending_command_at_once(server) -> None:
+    server.on_command = never_answer
+    async with CascorControlStream(server.url) as control:
+        waiting = [asyncio.create_task(control.command("stop", timeout=30)) for _ in range(10)]
+        await server.wait_for(lambda: len(server.control[0].received) == 10)
+        dropped_at = time.monotonic()
+        server.drop_all()
+        results = await asyncio.gather(*waiting, return_exceptions=True)
+        elapsed = time.monotonic() - dropped_at
+        assert control.pending_commands == 0
+    assert elapsed < 0.1, f"pending commands failed {elapsed * 1000:.0f} ms after the drop"
+    assert all(isinstance(result, JuniperCascorStreamClosedError) for result in results)
+    assert {result.close_code for result in results} == {1006}
+    assert control.close_code == 1006
+
+
+async def test_raise_on_error_maps_error_and_rate_limited_answers(server) -> None:
+    async def refuse(peer: Any, frame: dict[str, Any]) -> None:
+        if frame["command"] == "jump":
+            peer.push(server.answer(frame, "error", error="no such", code="unknown_command"))
+        else:
+            peer.push(server.answer(frame, "rate_limited", result={"retry_after": 0.5}))
+
+    server.on_command = refuse
+    async with CascorControlStream(server.url, raise_on_error=True) as control:
+        with pytest.raises(JuniperCascorCommandError) as failed:
+            await control.command("jump")
+        with pytest.raises(JuniperCascorRateLimitedError) as limited:
+            await control.pause()
+        answer = await control.command("jump", raise_on_error=False)
+    assert failed.value.code == "unknown_command"
+    assert failed.value.command == "jump"
+    assert isinstance(failed.value.command_id, str)
+    assert len(failed.value.command_id) == 32
+    assert str(failed.value) == "no such"
+    assert limited.value.retry_after == 0.5
+    assert answer["data"]["status"] == "error"
+
+
+async def test_a_command_on_a_closed_stream_raises_stream_closed(server) -> None:
+    control = CascorControlStream(server.url)
+    with pytest.raises(JuniperCascorStreamClosedError):
+        await control.stop()
+    assert control.pending_commands == 0
+
+
+async def test_pending_commands_are_not_resent_after_a_reconnect(server) -> None:
+    server.on_command = never_answer
+    policy = ReconnectPolicy(initial_delay=0.01, max_delay=0.02)
+    reconnected = asyncio.Event()
+    async with CascorControlStream(
+        server.url, reconnect=policy, on_reconnect=lambda attempts: reconnected.set()
+    ) as control:
+        waiting = asyncio.create_task(control.command("start", timeout=30))
+        await server.wait_for(lambda: len(server.control[0].received) == 1)
+        server.drop_all()
+        with pytest.raises(JuniperCascorStreamClosedError):
+            await waiting
+        async with asyncio.timeout(5):
+            await reconnected.wait()
+        server.on_command = server.answer_success
+        answer = await control.stop()
+        received = [frame["command"] for peer in server.control for frame in peer.received]
+    assert answer["data"]["status"] == "success"
+    assert received == ["stop"]
+    assert control.reconnects == 1
