@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import juniper_cascor_protocol.worker as worker
 
 
@@ -14,7 +16,17 @@ def test_every_exported_name_exists_and_is_documented() -> None:
         value = getattr(worker, name)
         if callable(value) and name != "WORKER_ID_PATTERN":
             assert value.__doc__, name
-    assert sorted(worker.__all__) == sorted(set(worker.__all__))
+    assert len(worker.__all__) == len(set(worker.__all__))
+
+
+def test_lazy_table_and_all_list_the_same_names() -> None:
+    assert {*worker._SUBMODULE_OF, "__version__"} == set(worker.__all__)
+    assert set(worker.__all__) <= set(dir(worker))
+
+
+def test_unknown_attributes_raise_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="has no attribute 'Nope'"):
+        _ = worker.Nope
 
 
 def test_juniper_cascor_protocol_is_a_namespace_package() -> None:
@@ -23,13 +35,28 @@ def test_juniper_cascor_protocol_is_a_namespace_package() -> None:
     assert not (source / "__init__.py").exists()
 
 
-def test_importing_pulls_in_no_pydantic_websockets_requests_or_schema_libraries() -> None:
-    forbidden = ("pydantic", "websockets", "requests", "jsonschema", "juniper_cascor_client_core")
-    code = (
-        "import sys, juniper_cascor_protocol.worker as w; w.BinaryFrame; "
-        f"print(','.join(m for m in {forbidden!r} if m in sys.modules))"
-    )
+def _modules_after(code: str) -> set[str]:
+    """Run ``code`` in a fresh interpreter and return the names in its ``sys.modules``."""
+    probe = f"import sys\n{code}\nprint(' '.join(sys.modules))"
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
-    assert result.stdout.strip() == ""
+    return set(result.stdout.split())
+
+
+def test_importing_loads_submodules_only_on_first_use() -> None:
+    package = "juniper_cascor_protocol.worker"
+    bare = _modules_after(f"import {package}")
+    assert f"{package}.binary_frame" not in bare
+    assert f"{package}.messages" not in bare
+    codec_only = _modules_after(f"from {package} import BinaryFrame, WorkerMessageType")
+    assert f"{package}.binary_frame" in codec_only
+    assert f"{package}.messages" not in codec_only
+    assert "json" not in codec_only
+
+
+def test_importing_pulls_in_no_pydantic_websockets_requests_or_schema_libraries() -> None:
+    loaded = _modules_after("from juniper_cascor_protocol.worker import *")
+    assert "juniper_cascor_protocol.worker.sequence" in loaded
+    forbidden = {"pydantic", "websockets", "requests", "jsonschema", "juniper_cascor_client_core"}
+    assert not forbidden & loaded

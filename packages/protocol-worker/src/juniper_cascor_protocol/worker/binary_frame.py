@@ -16,10 +16,9 @@ from __future__ import annotations
 import math
 import struct
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import numpy.typing as npt
 
 from juniper_cascor_protocol.worker.dtypes import (
     is_supported_dtype,
@@ -27,6 +26,9 @@ from juniper_cascor_protocol.worker.dtypes import (
     unsupported_dtype_message,
 )
 from juniper_cascor_protocol.worker.errors import BinaryFrameError
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 MAX_BINARY_FRAME_BYTES = 100 * 1024 * 1024
 """Default limit on the size of a whole binary frame (100 MiB)."""
@@ -42,6 +44,11 @@ _U32_MAX = 0xFFFF_FFFF
 _MAX_ARRAY_BYTES = int(np.iinfo(np.intp).max)
 
 BytesLike = bytes | bytearray | memoryview
+
+# The dtype strings of headers already serialized; only supported dtypes get here, so the
+# cache stays small (fourteen dtypes in two byte orders), the cap is a second guard.
+_SPELLINGS: dict[np.dtype[Any], bytes] = {}
+_SPELLINGS_CAP = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,15 +70,19 @@ class BinaryFrameHeader:
     dtype: np.dtype[Any]
 
     def __post_init__(self) -> None:
-        if len(self.shape) > MAX_NDIM:
+        shape = self.shape
+        if len(shape) > MAX_NDIM:
             raise BinaryFrameError(
-                f"ndim is {len(self.shape)}, over the maximum of {MAX_NDIM} dimensions"
+                f"ndim is {len(shape)}, over the maximum of {MAX_NDIM} dimensions"
             )
-        if not all(0 <= size <= _U32_MAX for size in self.shape):
-            raise BinaryFrameError(f"shape {self.shape} has a dimension outside 0..{_U32_MAX}")
+        for size in shape:
+            if not 0 <= size <= _U32_MAX:
+                raise BinaryFrameError(f"shape {shape} has a dimension outside 0..{_U32_MAX}")
         if not is_supported_dtype(self.dtype):
             raise BinaryFrameError(unsupported_dtype_message(str(self.dtype)))
-        needed = math.prod(size for size in self.shape if size) * self.dtype.itemsize
+        needed = math.prod(shape) * self.dtype.itemsize
+        if not needed:
+            needed = math.prod(size for size in shape if size) * self.dtype.itemsize
         if needed > _MAX_ARRAY_BYTES:
             raise BinaryFrameError(
                 f"shape {self.shape} of {self.dtype} spans {needed} bytes, more than the "
@@ -146,7 +157,11 @@ class BinaryFrameHeader:
 
     def serialize(self) -> bytes:
         """Return the header's bytes, which the payload follows."""
-        spelling = str(self.dtype).encode("utf-8")
+        spelling = _SPELLINGS.get(self.dtype)
+        if spelling is None:
+            spelling = str(self.dtype).encode("utf-8")  # slow in numpy, hence the cache
+            if len(_SPELLINGS) < _SPELLINGS_CAP:
+                _SPELLINGS[self.dtype] = spelling
         ndim = len(self.shape)
         return struct.pack(f"<I{ndim}II", ndim, *self.shape, len(spelling)) + spelling
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import numpy.typing as npt
 
 from juniper_cascor_protocol.worker.binary_frame import (
     MAX_BINARY_FRAME_BYTES,
@@ -26,6 +25,9 @@ from juniper_cascor_protocol.worker.errors import BinaryFrameError, WorkerProtoc
 from juniper_cascor_protocol.worker.messages import WorkerMessage
 from juniper_cascor_protocol.worker.parsing import parse_worker_message
 from juniper_cascor_protocol.worker.task_messages import TaskAssign, TaskResult, TensorSpec
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 MAX_WEIGHT_MAGNITUDE = 100.0
 """Largest absolute value a ``task_result``'s ``weights`` tensor may hold."""

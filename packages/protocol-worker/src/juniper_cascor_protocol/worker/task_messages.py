@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
-import numpy.typing as npt
 
 from juniper_cascor_protocol.worker.binary_frame import MAX_NDIM, BinaryFrameHeader
 from juniper_cascor_protocol.worker.dtypes import (
@@ -25,6 +24,9 @@ from juniper_cascor_protocol.worker.errors import WorkerProtocolError
 from juniper_cascor_protocol.worker.message_types import WorkerMessageType
 from juniper_cascor_protocol.worker.messages import WorkerMessage
 from juniper_cascor_protocol.worker.validators import Fields
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 REQUIRED_TASK_TENSORS: tuple[str, ...] = ("candidate_input", "residual_error")
 """Tensors every ``task_assign`` manifest must list."""
