@@ -81,6 +81,7 @@ class CascorServer:
         self.api_key: str | None = None
         self.refuse: str | None = None  # None, "close4001" or "http403"
         self.send_handshake = True
+        self.bad_handshake = False
         self.send_initial_status = True
         self.resume_wait = 0.2
         self.on_command: CommandHandler = answer_success
@@ -188,7 +189,9 @@ class CascorServer:
             self._handlers.discard(task)
 
     async def _serve_training(self, peer: Peer) -> None:
-        if self.send_handshake:
+        if self.bad_handshake:
+            peer.push({"type": "state", "timestamp": time.time(), "data": {}})
+        elif self.send_handshake:
             peer.push({"type": "connection_established", "timestamp": time.time(), "data": {
                 "connections": len(self.training) + 1, "server_instance_id": self.instance_id,
                 "server_start_time": 0.0, "replay_buffer_capacity": 1024}})  # fmt: skip

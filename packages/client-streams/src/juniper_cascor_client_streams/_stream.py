@@ -213,10 +213,12 @@ class BaseStream:
             reader.cancel()
             await asyncio.wait([reader])
         opened = self._socket
-        if opened is not None:
+        if opened is not None and is_open(opened.socket):
             await close_quietly(opened.socket)
             self._record_close(opened)
             logger.info("%s: disconnected from %s", self.endpoint, self.url)
+        elif opened is not None:
+            await close_quietly(opened.socket)
         self._socket = None
         self._finish(None)
 

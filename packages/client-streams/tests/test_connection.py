@@ -1,0 +1,187 @@
+"""Opening, refusing, retrying, liveness, idle detection and clean shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import pytest
+
+from juniper_cascor_client_core import (
+    JuniperCascorAuthenticationError,
+    JuniperCascorConfigurationError,
+    JuniperCascorConnectionError,
+    JuniperCascorProtocolError,
+    JuniperCascorStreamClosedError,
+    JuniperCascorTimeoutError,
+)
+from juniper_cascor_client_streams import (
+    CascorControlStream,
+    CascorTrainingStream,
+    ReconnectPolicy,
+)
+
+
+@pytest.mark.parametrize("refusal", ["close4001", "http403"])
+async def test_auth_refusals_raise_and_are_never_retried(server, refusal: str) -> None:
+    server.refuse = refusal
+    stream = CascorTrainingStream(server.url, reconnect=ReconnectPolicy(initial_delay=0.01))
+    with pytest.raises(JuniperCascorAuthenticationError) as refused:
+        await stream.connect(retries=3, delay=0.01)
+    assert server.attempts == 1
+    if refusal == "close4001":
+        assert refused.value.close_code == 4001
+        assert stream.close_code == 4001
+    else:
+        assert refused.value.status_code == 403
+    assert not stream.is_connected
+
+
+async def test_a_wrong_key_is_refused_with_4001(server) -> None:
+    server.api_key = "right"
+    with pytest.raises(JuniperCascorAuthenticationError):
+        await CascorControlStream(server.url, api_key="wrong").connect()
+    async with CascorControlStream(server.url, api_key="right") as control:
+        assert control.is_connected
+
+
+async def test_a_missing_handshake_times_out_and_is_retried(server) -> None:
+    server.send_handshake = False
+    stream = CascorTrainingStream(server.url, handshake_timeout=0.05)
+    with pytest.raises(JuniperCascorTimeoutError):
+        await stream.connect(retries=2, delay=0.01)
+    assert server.attempts == 3
+
+
+async def test_an_invalid_handshake_is_a_protocol_error(server) -> None:
+    server.bad_handshake = True
+    with pytest.raises(JuniperCascorProtocolError, match="connection_established"):
+        await CascorTrainingStream(server.url).connect()
+
+
+async def test_an_unreachable_server_is_a_connection_error(server) -> None:
+    url = server.url
+    await server.stop()
+    with pytest.raises(JuniperCascorConnectionError) as failed:
+        await CascorTrainingStream(url, open_timeout=1.0).connect(retries=1, delay=0.01)
+    assert not isinstance(failed.value, JuniperCascorAuthenticationError)
+    await server.start()  # so the fixture can stop it again
+
+
+def test_a_url_without_host_is_a_configuration_error() -> None:
+    with pytest.raises(JuniperCascorConfigurationError):
+        CascorTrainingStream("ws://")
+
+
+async def test_liveness_surface(server) -> None:
+    stream = CascorControlStream(server.url)
+    assert not stream.is_connected
+    assert not stream.is_alive()
+    assert stream.last_frame_at is None
+    async with stream:
+        assert stream.is_connected
+        assert stream.is_alive(window_sec=5.0)
+        assert stream.last_frame_at is not None
+        assert stream.handshake is not None
+        assert stream.handshake["data"] == {"channel": "control"}
+        server.ping_all()
+        await server.wait_for(lambda: stream.pongs_sent == 1)
+    assert not stream.is_connected
+    assert not stream.is_alive()
+    assert stream.close_code == 1000
+
+
+async def test_a_silent_server_is_detected_by_the_idle_timeout(server, caplog) -> None:
+    server.send_initial_status = False
+    lost: list[Any] = []
+    stream = CascorTrainingStream(server.url, idle_timeout=0.2, on_disconnect=lost.append)
+    with caplog.at_level(logging.WARNING, logger="juniper_cascor_client_streams"):
+        async with stream:
+            async with asyncio.timeout(5):
+                messages = [message["type"] async for message in stream]
+            assert not stream.is_connected
+    assert messages == ["connection_established"]
+    assert len(lost) == 1
+    assert isinstance(lost[0], JuniperCascorStreamClosedError)
+    assert "idle timeout" in (stream.close_reason or "")
+    assert sum("connection lost" in record.message for record in caplog.records) == 1
+
+
+async def test_disconnect_is_idempotent_and_ends_the_iterator(server) -> None:
+    stream = CascorTrainingStream(server.url)
+    await stream.connect()
+    await stream.connect()  # already connected: a no-op
+    assert server.attempts == 1
+    await stream.disconnect()
+    await stream.disconnect()
+    async with asyncio.timeout(5):
+        remaining = [message["type"] async for message in stream]
+    assert "connection_established" in remaining
+    assert not stream.is_connected
+
+
+async def test_without_reconnect_a_drop_ends_the_stream_once(server) -> None:
+    lost: list[Any] = []
+    async with CascorTrainingStream(server.url, on_disconnect=lost.append) as stream:
+        await server.wait_for(lambda: len(server.training) == 1)
+        server.broadcast("metrics", {"epoch": 1})
+        await server.wait_for(lambda: stream.last_seq == 1)
+        server.drop_all()
+        async with asyncio.timeout(5):
+            types = [message["type"] async for message in stream]
+    assert types == ["connection_established", "initial_status", "metrics"]
+    assert [error.close_code for error in lost] == [1006]
+    assert stream.close_code == 1006
+    assert server.attempts == 1
+
+
+async def test_the_control_server_closing_reports_its_code(server) -> None:
+    async with CascorControlStream(server.url) as control:
+        await server.wait_for(lambda: len(server.control) == 1)
+        await server.control[0].ws.close(1012, "Service restart")
+        await server.wait_for(lambda: not control.is_connected)
+        with pytest.raises(JuniperCascorStreamClosedError) as closed:
+            await control.stop()
+    assert (control.close_code, control.close_reason) == (1012, "Service restart")
+    assert closed.value.close_code == 1012
+
+
+def test_no_task_is_left_running_after_disconnect(threaded_server) -> None:
+    cascor, _ = threaded_server
+
+    async def session() -> set[asyncio.Task[Any]]:
+        policy = ReconnectPolicy(initial_delay=5.0, max_delay=5.0, jitter="none")
+        training = CascorTrainingStream(cascor.url, reconnect=policy)
+        control = CascorControlStream(cascor.url)
+        await training.connect()
+        await control.connect()
+        await control.stop()
+        assert len(asyncio.all_tasks()) > 1
+        await training.disconnect()
+        await control.disconnect()
+        return asyncio.all_tasks() - {asyncio.current_task()}
+
+    assert asyncio.run(session()) == set()
+
+
+def test_no_task_is_left_when_disconnecting_during_reconnect_backoff(threaded_server) -> None:
+    cascor, runner = threaded_server
+
+    async def session() -> set[asyncio.Task[Any]]:
+        policy = ReconnectPolicy(initial_delay=5.0, max_delay=5.0, jitter="none")
+        lost = asyncio.Event()
+        training = CascorTrainingStream(
+            cascor.url, reconnect=policy, on_disconnect=lambda error: lost.set()
+        )
+        await training.connect()
+        ready = cascor.wait_for(lambda: len(cascor.training) == 1)
+        await asyncio.to_thread(runner.run, ready, 5.0)
+        runner.loop.call_soon_threadsafe(cascor.drop_all)
+        async with asyncio.timeout(5):
+            await lost.wait()
+        await asyncio.sleep(0.01)  # the reader is now sleeping before its first attempt
+        await training.disconnect()
+        return asyncio.all_tasks() - {asyncio.current_task()}
+
+    assert asyncio.run(session()) == set()
