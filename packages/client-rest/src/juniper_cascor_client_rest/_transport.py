@@ -185,6 +185,7 @@ class Transport:
                 )
             except requests.RequestException as exc:
                 error = error_for_failure(exc, method, path, api_key=self._api_key)
+                logger.debug("%s (after %.1f ms)", error, (time.monotonic() - started) * 1000)
                 retryable = retry and self._policy.retries_failure(method, delivery_of(exc))
                 if not self._wait_before_retry(error, retryable, retry_index, None, end):
                     raise error from exc
