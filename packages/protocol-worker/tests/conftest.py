@@ -8,6 +8,20 @@ from typing import Any
 
 import pytest
 
+from juniper_cascor_protocol.worker import (
+    ConnectionEstablished,
+    ErrorMessage,
+    Heartbeat,
+    HeartbeatEcho,
+    Register,
+    RegistrationAck,
+    ResultAck,
+    TaskAssign,
+    TaskResult,
+    TokenRefresh,
+    WorkerMessage,
+)
+
 SAMPLES: dict[str, dict[str, Any]] = {
     "connection_established": {"type": "connection_established", "data": {"channel": "workers"}},
     "register": {
@@ -92,6 +106,26 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "details": {"reason": "oom", "attempts": [1, 2]},
     },
 }
+
+
+SAMPLE_CLASSES: dict[str, type[WorkerMessage]] = {
+    "connection_established": ConnectionEstablished,
+    "register": Register,
+    "registration_ack": RegistrationAck,
+    "heartbeat": Heartbeat,
+    "heartbeat_echo": HeartbeatEcho,
+    "task_assign": TaskAssign,
+    "task_result": TaskResult,
+    "result_ack": ResultAck,
+    "token_refresh": TokenRefresh,
+    "error": ErrorMessage,
+}
+
+
+@pytest.fixture
+def sample_classes() -> dict[str, type[WorkerMessage]]:
+    """The message class of each sample frame, by sample name."""
+    return SAMPLE_CLASSES
 
 
 @pytest.fixture

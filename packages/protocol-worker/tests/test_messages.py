@@ -12,15 +12,12 @@ import numpy as np
 import pytest
 
 from juniper_cascor_protocol.worker import (
-    ConnectionEstablished,
     ErrorMessage,
     Heartbeat,
     HeartbeatEcho,
     Register,
-    RegistrationAck,
     ResultAck,
     TaskAssign,
-    TaskResult,
     TensorSpec,
     TokenRefresh,
     WorkerMessage,
@@ -28,19 +25,8 @@ from juniper_cascor_protocol.worker import (
 )
 
 Sample = Callable[[str], dict[str, Any]]
+Classes = dict[str, type[WorkerMessage]]
 
-CLASSES: dict[str, type[WorkerMessage]] = {
-    "connection_established": ConnectionEstablished,
-    "register": Register,
-    "registration_ack": RegistrationAck,
-    "heartbeat": Heartbeat,
-    "heartbeat_echo": HeartbeatEcho,
-    "task_assign": TaskAssign,
-    "task_result": TaskResult,
-    "result_ack": ResultAck,
-    "token_refresh": TokenRefresh,
-    "error": ErrorMessage,
-}
 DELETE = object()
 
 
@@ -464,11 +450,17 @@ BAD = [
 
 @pytest.mark.parametrize(("name", "path", "value", "field", "problem"), BAD)
 def test_invalid_field_is_named(
-    sample: Sample, name: str, path: str, value: Any, field: str, problem: str
+    sample: Sample,
+    sample_classes: Classes,
+    name: str,
+    path: str,
+    value: Any,
+    field: str,
+    problem: str,
 ) -> None:
     frame = _edit(sample(name), path, value)
     with pytest.raises(WorkerProtocolError) as caught:
-        CLASSES[name].from_dict(frame)
+        sample_classes[name].from_dict(frame)
     assert caught.value.field == field
     assert str(caught.value).startswith(f"{field}: {problem}")
 
@@ -503,17 +495,21 @@ GOOD = [
 
 
 @pytest.mark.parametrize(("name", "path", "value"), GOOD)
-def test_valid_edge_values_are_accepted(sample: Sample, name: str, path: str, value: Any) -> None:
-    message = CLASSES[name].from_dict(_edit(sample(name), path, value))
-    assert CLASSES[name].from_dict(message.to_dict()) == message
+def test_valid_edge_values_are_accepted(
+    sample: Sample, sample_classes: Classes, name: str, path: str, value: Any
+) -> None:
+    message = sample_classes[name].from_dict(_edit(sample(name), path, value))
+    assert sample_classes[name].from_dict(message.to_dict()) == message
 
 
-def test_round_trip_through_dict_and_json(sample: Sample, sample_name: str) -> None:
+def test_round_trip_through_dict_and_json(
+    sample: Sample, sample_classes: Classes, sample_name: str
+) -> None:
     frame = sample(sample_name)
-    message = CLASSES[sample_name].from_dict(frame)
+    message = sample_classes[sample_name].from_dict(frame)
     assert message.to_dict() == frame
     assert json.loads(message.to_json()) == frame
-    assert CLASSES[sample_name].from_json(message.to_json()) == message
+    assert sample_classes[sample_name].from_json(message.to_json()) == message
     assert message.type == frame["type"]
 
 
@@ -558,11 +554,13 @@ def test_open_objects_are_copied_not_shared(sample: Sample) -> None:
 
 
 @pytest.mark.parametrize(("name", "wrong"), [("heartbeat", "register"), ("result_ack", None)])
-def test_type_must_be_the_classes_own(sample: Sample, name: str, wrong: str | None) -> None:
+def test_type_must_be_the_classes_own(
+    sample: Sample, sample_classes: Classes, name: str, wrong: str | None
+) -> None:
     frame = sample(name)
     frame["type"] = wrong
     with pytest.raises(WorkerProtocolError) as caught:
-        CLASSES[name].from_dict(frame)
+        sample_classes[name].from_dict(frame)
     assert caught.value.field == "type"
 
 

@@ -357,3 +357,14 @@ def test_encode_sequence_refuses_what_the_receiver_would(sample: Sample) -> None
     assert str(caught.value) == "tensor_manifest: must list 'residual_error'"
     with pytest.raises(WorkerProtocolError, match="over the limit of 65536"):
         encode_sequence(replace(message, task_id="t" * 70_000), _assign_tensors())
+
+
+def test_encode_sequence_sends_numpy_scalars_as_0d_tensors(sample: Sample) -> None:
+    frame = sample("task_result")
+    frame["tensor_manifest"] = {}
+    tensors = {"weights": np.ones(2, dtype=np.float32), "bias": np.float32(0.5)}
+    frames = list(encode_sequence(TaskResult.from_dict(frame), tensors))
+    assert json.loads(frames[0])["tensor_manifest"]["bias"] == {"shape": [], "dtype": "float32"}
+    done = _feed_all(TensorSequenceAssembler(), frames)[-1]
+    assert done.tensors["bias"].shape == ()
+    assert done.tensors["bias"] == np.float32(0.5)

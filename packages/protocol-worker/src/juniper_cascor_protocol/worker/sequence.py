@@ -44,7 +44,7 @@ class AssembledMessage:
 
 
 def check_tensor(
-    message: TaskMessage, name: str, spec: TensorSpec, array: npt.NDArray[Any]
+    message: TaskMessage, name: str, spec: TensorSpec, array: npt.NDArray[Any] | np.generic
 ) -> None:
     """Check one tensor of ``message`` against its manifest entry ``spec``.
 
@@ -157,7 +157,7 @@ class TensorSequenceAssembler:
 
 
 def encode_sequence(
-    message: TaskMessage, tensors: Mapping[str, npt.NDArray[Any]]
+    message: TaskMessage, tensors: Mapping[str, npt.NDArray[Any] | np.generic]
 ) -> Iterator[str | bytes]:
     """Return the frames of one sequence: the text frame, then one binary frame per tensor.
 

@@ -46,14 +46,14 @@ class TensorSpec:
     dtype: str
 
     @classmethod
-    def from_array(cls, array: npt.NDArray[Any]) -> TensorSpec:
-        """Describe ``array`` as ``BinaryFrame.encode`` will send it.
+    def from_array(cls, array: npt.NDArray[Any] | np.generic) -> TensorSpec:
+        """Describe ``array`` (or a numpy scalar) as ``BinaryFrame.encode`` will send it.
 
         Raises:
-            WorkerProtocolError: When ``array`` is not a numpy array.
+            WorkerProtocolError: When ``array`` is neither a numpy array nor a numpy scalar.
             BinaryFrameError: When its dtype is unsupported or its shape cannot be framed.
         """
-        if not isinstance(array, np.ndarray):
+        if not isinstance(array, np.ndarray | np.generic):
             raise WorkerProtocolError(f"expected a numpy array, got {type(array).__name__}")
         header = BinaryFrameHeader(array.shape, array.dtype.newbyteorder("<"))
         return cls(header.shape, str(header.dtype))

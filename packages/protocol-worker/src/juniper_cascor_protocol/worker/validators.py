@@ -167,11 +167,16 @@ class Fields:
     def _check_int(self, key: str, value: object, minimum: int | None, maximum: int | None) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(key, f"must be an integer, got {_kind(value)}")
+        self._check_bounds(key, value, minimum, maximum)
+        return value
+
+    def _check_bounds(
+        self, key: str, value: float, minimum: float | None, maximum: float | None
+    ) -> None:
         if minimum is not None and value < minimum:
             self.fail(key, f"must be at least {minimum}, got {_shown(value)}")
         if maximum is not None and value > maximum:
             self.fail(key, f"must be at most {maximum}, got {_shown(value)}")
-        return value
 
     def number(
         self, key: str, *, minimum: float | None = None, maximum: float | None = None
@@ -198,10 +203,7 @@ class Fields:
             number = math.inf
         if not math.isfinite(number):
             self.fail(key, f"must be finite, got {_shown(value)}")
-        if minimum is not None and number < minimum:
-            self.fail(key, f"must be at least {minimum}, got {_shown(value)}")
-        if maximum is not None and number > maximum:
-            self.fail(key, f"must be at most {maximum}, got {_shown(value)}")
+        self._check_bounds(key, number, minimum, maximum)
         return number
 
     def _items(self, key: str, max_items: int | None) -> list[tuple[str, object]]:
