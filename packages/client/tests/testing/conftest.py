@@ -8,6 +8,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+import requests
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
@@ -26,26 +27,33 @@ async def ws_connect(url: str, **options: Any) -> AsyncIterator[ClientConnection
         yield connection
 
 
-async def recv_json(connection: ClientConnection, timeout: float = 5.0) -> dict[str, Any]:
+async def recv_json(connection: ClientConnection, within: float = 5.0) -> dict[str, Any]:
     """The next frame, parsed."""
-    frame = json.loads(await asyncio.wait_for(connection.recv(), timeout))
+    frame = json.loads(await asyncio.wait_for(connection.recv(), within))
     assert isinstance(frame, dict)
     return frame
 
 
-async def recv_type(connection: ClientConnection, kind: str, timeout: float = 10.0) -> dict[str, Any]:
+async def recv_type(
+    connection: ClientConnection, kind: str, within: float = 10.0
+) -> dict[str, Any]:
     """The next frame of type ``kind`` (earlier frames are skipped)."""
-    async with asyncio.timeout(timeout):
-        while (frame := await recv_json(connection, timeout))["type"] != kind:
+    async with asyncio.timeout(within):
+        while (frame := await recv_json(connection, within))["type"] != kind:
             pass
     return frame
 
 
-async def close_code(connection: ClientConnection, timeout: float = 5.0) -> int | None:
+async def close_code(connection: ClientConnection, within: float = 5.0) -> int | None:
     """Read until the server closes; its close code (``None`` without a close frame)."""
     try:
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(within):
             while True:
                 await connection.recv()
     except ConnectionClosed as closed:
         return None if closed.rcvd is None else closed.rcvd.code
+
+
+async def http(method: str, url: str, **options: Any) -> requests.Response:
+    """A ``requests`` call made off the test's event loop."""
+    return await asyncio.to_thread(requests.request, method, url, timeout=5, **options)

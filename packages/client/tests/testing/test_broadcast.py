@@ -83,7 +83,11 @@ def test_restart_starts_a_new_instance() -> None:
     assert json.loads(log.encode("metrics", {})[0])["seq"] == 1
 
 
-@given(st.recursive(st.none() | st.integers() | st.text(), lambda c: st.lists(c) | st.dictionaries(st.text(), c)))
+@given(
+    st.recursive(
+        st.none() | st.integers() | st.text(), lambda c: st.lists(c) | st.dictionaries(st.text(), c)
+    )
+)
 def test_resume_never_raises(message: Any) -> None:
     decision = SequenceLog().resume(message)
     assert decision.reason in (None, "malformed_resume", "server_restarted", "out_of_range")

@@ -22,8 +22,10 @@ def _command(name: str, command_id: str, params: Any = None) -> str:
 async def test_handshake_and_commands(cascor_server: FakeCascorServer) -> None:
     cascor_server.context.operations.create_network({})
     async with ws_connect(cascor_server.ws_url + "/ws/control") as ws:
-        assert await recv_json(ws) == {"type": "connection_established",
-                                       "data": {"channel": "control"}}
+        assert await recv_json(ws) == {
+            "type": "connection_established",
+            "data": {"channel": "control"},
+        }
         await ws.send(_command("start", "c1", XOR_START))
         started = await recv_json(ws)
         assert started["type"] == "command_response"
@@ -33,15 +35,21 @@ async def test_handshake_and_commands(cascor_server: FakeCascorServer) -> None:
         assert cascor_server.wait_until_idle(20)
         await ws.send(_command("pause", "c2"))
         paused = (await recv_json(ws))["data"]
-        assert paused["status"] == "error" and paused["code"] == "conflict"
+        assert paused["status"] == "error"
+        assert paused["code"] == "conflict"
         await ws.send(_command("set_params", "c3", {"learning_rate": 0.3}))
         assert (await recv_json(ws))["data"]["result"]["learning_rate"] == 0.3
         await ws.send(_command("set_params", "c4", {}))
         assert (await recv_json(ws))["data"]["status"] == "error"
         await ws.send(_command("fly", "c5"))
         unknown = (await recv_json(ws))["data"]
-        assert unknown == {"command": "fly", "status": "error", "command_id": "c5",
-                           "error": "Unknown command: fly", "code": "unknown_command"}
+        assert unknown == {
+            "command": "fly",
+            "status": "error",
+            "command_id": "c5",
+            "error": "Unknown command: fly",
+            "code": "unknown_command",
+        }
 
 
 async def test_rate_limit(cascor_server: FakeCascorServer) -> None:
@@ -61,7 +69,8 @@ async def test_invalid_json_closes_1003(cascor_server: FakeCascorServer) -> None
         await recv_json(ws)
         await ws.send("{nope")
         answer = (await recv_json(ws))["data"]
-        assert answer["command"] == "unknown" and answer["status"] == "error"
+        assert answer["command"] == "unknown"
+        assert answer["status"] == "error"
         assert await close_code(ws) == 1003
 
 

@@ -6,11 +6,10 @@ import asyncio
 import json
 
 import pytest
-import requests
 
 from juniper_cascor_client.testing import FakeCascorServer
 
-from .conftest import XOR_START, close_code, recv_json, recv_type, ws_connect
+from .conftest import XOR_START, close_code, http, recv_json, recv_type, ws_connect
 
 
 async def _fresh(server: FakeCascorServer) -> list[dict[str, object]]:
@@ -27,7 +26,8 @@ async def test_fresh_connection_frames(cascor_server: FakeCascorServer) -> None:
         "server_start_time": cascor_server.context.sequence.start_time,
         "replay_buffer_capacity": 1024,
     }
-    assert status["type"] == "initial_status" and "timestamp" not in status
+    assert status["type"] == "initial_status"
+    assert "timestamp" not in status
     assert status["data"]["training_active"] is False  # type: ignore[index]
     assert state["type"] == "state"
     assert metrics["type"] == "initial_metrics"
@@ -38,7 +38,7 @@ async def test_fresh_connection_frames(cascor_server: FakeCascorServer) -> None:
 async def test_training_broadcasts_carry_seq(cascor_server: FakeCascorServer) -> None:
     async with ws_connect(cascor_server.ws_url + "/ws/training") as ws:
         await recv_type(ws, "initial_metrics")
-        requests.post(cascor_server.http_url + "/v1/training/start", json=XOR_START, timeout=5)
+        await http("POST", cascor_server.http_url + "/v1/training/start", json=XOR_START)
         frames = []
         while not frames or frames[-1]["type"] != "event":
             frames.append(await recv_json(ws))
@@ -49,7 +49,8 @@ async def test_training_broadcasts_carry_seq(cascor_server: FakeCascorServer) ->
     assert all(isinstance(f["emitted_at_monotonic"], float) for f in frames)
     assert frames[-1]["data"]["event"] == "training_complete"
     states = [f["data"]["phase"] for f in frames if f["type"] == "state"]
-    assert "Candidate" in states and "Output" in states
+    assert "Candidate" in states
+    assert "Output" in states
 
 
 async def test_large_broadcasts_are_chunked(cascor_server: FakeCascorServer) -> None:
@@ -68,13 +69,15 @@ async def test_resume_replays_missed_frames(cascor_server: FakeCascorServer) -> 
         cascor_server.faults.broadcast("event", {"i": i})
     async with ws_connect(cascor_server.ws_url + "/ws/training") as ws:
         await recv_json(ws)
-        await ws.send(json.dumps({"type": "resume",
-                                  "data": {"last_seq": 2, "server_instance_id": instance}}))
+        await ws.send(
+            json.dumps({"type": "resume", "data": {"last_seq": 2, "server_instance_id": instance}})
+        )
         ok = await recv_json(ws)
         replayed = [await recv_json(ws) for _ in range(3)]
         cascor_server.faults.broadcast("event", {"i": 5})
         live = await recv_json(ws)
-    assert ok["type"] == "resume_ok" and ok["data"] == {"replayed_count": 3}
+    assert ok["type"] == "resume_ok"
+    assert ok["data"] == {"replayed_count": 3}
     assert [f["seq"] for f in replayed] == [3, 4, 5]
     assert live["seq"] == 6
 
@@ -133,12 +136,14 @@ async def test_connection_limit(cascor_server: FakeCascorServer) -> None:
 @pytest.mark.cascor_server(allowed_origins=["http://ok.example"], api_keys=["k"])
 async def test_origin_and_key_refusals(cascor_server: FakeCascorServer) -> None:
     url = cascor_server.ws_url + "/ws/training"
-    async with ws_connect(url, origin="http://evil.example",
-                          additional_headers={"X-API-Key": "k"}) as ws:
+    async with ws_connect(
+        url, origin="http://evil.example", additional_headers={"X-API-Key": "k"}
+    ) as ws:
         assert await close_code(ws) == 4003
     async with ws_connect(url, additional_headers={"X-API-Key": "wrong"}) as ws:
         assert await close_code(ws) == 4001
-    async with ws_connect(url, origin="http://ok.example",
-                          additional_headers={"X-API-Key": "k"}) as ws:
+    async with ws_connect(
+        url, origin="http://ok.example", additional_headers={"X-API-Key": "k"}
+    ) as ws:
         assert (await recv_json(ws))["type"] == "connection_established"
     await asyncio.sleep(0)

@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from juniper_cascor_client_rest import JuniperCascorClient
-
     from juniper_cascor_client.testing.server import FakeCascorServer
+    from juniper_cascor_client_rest import JuniperCascorClient
 
 __all__ = ["cascor_client", "cascor_server", "cascor_ws_url"]
 

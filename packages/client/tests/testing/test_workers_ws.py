@@ -1,0 +1,191 @@
+"""``/ws/v1/workers`` and candidate dispatch, over real loopback WebSockets."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import numpy as np
+import pytest
+import requests
+
+from juniper_cascor_client.testing import FakeCascorServer
+from juniper_cascor_client.testing.cascor import (
+    CascadeCorrelationLearner,
+    CascadeNetwork,
+    LearnerConfig,
+    xor,
+)
+from juniper_cascor_client.testing.worker import WorkerThread
+from juniper_cascor_protocol.worker import BinaryFrame, TensorSequenceAssembler
+
+from .conftest import close_code, http, recv_json, ws_connect
+
+CAPABILITIES = {
+    "cpu_cores": 1,
+    "gpu": False,
+    "python_version": sys.version.split()[0],
+    "os": "Linux",
+}
+
+
+def _register(worker_id: str = "w1") -> str:
+    return json.dumps({"type": "register", "worker_id": worker_id, "capabilities": CAPABILITIES})
+
+
+@pytest.mark.parametrize(
+    ("first", "code"),
+    [
+        (json.dumps({"type": "heartbeat"}), 4007),
+        (b"\x00\x01", 4007),
+        (json.dumps({"type": "register", "worker_id": "-bad", "capabilities": CAPABILITIES}), 4008),
+        ("{not json", 4006),
+        ("x" * 70_000, 4005),
+    ],
+)
+async def test_register_rules(cascor_server: FakeCascorServer, first: Any, code: int) -> None:
+    async with ws_connect(cascor_server.ws_url + "/ws/v1/workers") as ws:
+        assert await recv_json(ws) == {
+            "type": "connection_established",
+            "data": {"channel": "workers"},
+        }
+        await ws.send(first)
+        assert await close_code(ws) == code
+
+
+@pytest.mark.cascor_server(max_workers=1, api_keys=["k"])
+async def test_handshake_and_registry_refusals(cascor_server: FakeCascorServer) -> None:
+    url = cascor_server.ws_url + "/ws/v1/workers"
+    key = {"X-API-Key": "k"}
+    async with ws_connect(url, origin="http://x.example", additional_headers=key) as ws:
+        assert await close_code(ws) == 4003
+    async with ws_connect(url) as ws:
+        assert await close_code(ws) == 4001
+    async with ws_connect(url, additional_headers=key) as first:
+        await recv_json(first)
+        await first.send(_register("one"))
+        ack = await recv_json(first)
+        assert ack["type"] == "registration_ack"
+        assert ack["data"] == {"status": "registered", "client_name": "one"}
+        assert len(ack["worker_id"]) == len("worker-") + 12
+        async with ws_connect(url, additional_headers=key) as second:
+            await recv_json(second)
+            await second.send(_register("two"))
+            assert await close_code(second) == 4013
+
+
+async def test_heartbeat_echo_and_worker_records(cascor_server: FakeCascorServer) -> None:
+    async with ws_connect(cascor_server.ws_url + "/ws/v1/workers") as ws:
+        await recv_json(ws)
+        await ws.send(_register())
+        worker_id = (await recv_json(ws))["worker_id"]
+        beat = {
+            "type": "heartbeat",
+            "worker_id": "w1",
+            "timestamp": 1.0,
+            "in_flight_tasks": 0,
+            "tasks_completed": 0,
+            "tasks_failed": 0,
+            "rss_mb": 42.0,
+            "recent_task_durations_seconds": [],
+        }
+        await ws.send(json.dumps(beat))
+        echo = await recv_json(ws)
+        assert set(echo) == {"type", "worker_id", "timestamp"}
+        assert echo["worker_id"] == worker_id
+        api = cascor_server.http_url + "/v1/workers"
+        listed = (await http("GET", api)).json()["data"]
+        assert listed["count"] == 1
+        record = (await http("GET", f"{api}/{worker_id}")).json()["data"]
+        assert set(record) >= {
+            "worker_id",
+            "capabilities",
+            "connected_at",
+            "last_heartbeat",
+            "tasks_completed",
+            "tasks_failed",
+            "active_task_id",
+            "health_score",
+            "idle",
+            "in_flight_tasks",
+            "last_task_completed_at",
+            "rss_mb",
+            "last_task_duration_seconds",
+            "recent_task_durations_seconds",
+            "gpu_utilization_pct",
+        }
+        assert record["rss_mb"] == 42.0
+        stats = (await http("GET", f"{api}/stats")).json()["data"]
+        assert stats["total"] == 1
+        assert stats["idle"] == 1
+        assert (await http("GET", f"{api}/worker-ffffffffffff")).status_code == 404
+
+
+@pytest.mark.cascor_server(scenario="idle")
+def test_candidates_train_on_a_worker(cascor_server: FakeCascorServer) -> None:
+    with WorkerThread(cascor_server.ws_url, heartbeat_interval=0.2) as thread:
+        requests.post(cascor_server.http_url + "/v1/training/start", json={}, timeout=5)
+        assert cascor_server.wait_until_idle(20)
+        assert thread.worker is not None
+        assert thread.worker.tasks_completed >= 8
+        assert thread.worker.accepted == thread.worker.tasks_completed
+        stats = requests.get(cascor_server.http_url + "/v1/workers/stats", timeout=5).json()
+        assert stats["data"]["total_tasks_completed"] == thread.worker.tasks_completed
+    network = CascadeNetwork(2, 1, np.random.default_rng(0))
+    local = CascadeCorrelationLearner(LearnerConfig(), xor(), network=network)
+    local.run()
+    assert cascor_server.state.network is not None
+    assert cascor_server.state.network.to_dict() == local.network.to_dict()
+
+
+@pytest.mark.cascor_server(scenario="idle")
+async def test_invalid_results_are_rejected_and_trained_locally(
+    cascor_server: FakeCascorServer,
+) -> None:
+    async with ws_connect(cascor_server.ws_url + "/ws/v1/workers") as ws:
+        await recv_json(ws)
+        await ws.send(_register())
+        await recv_json(ws)
+        cascor_server.context.operations.start({})
+        assembler = TensorSequenceAssembler()
+        assign = None
+        while assign is None:
+            message = await ws.recv()
+            assign = assembler.feed(message)
+        task = assign.message  # type: ignore[union-attr]
+        assert set(assign.tensors) == {"candidate_input", "residual_error"}  # type: ignore[union-attr]
+        columns = assign.tensors["candidate_input"].shape[1]  # type: ignore[union-attr]
+        result = {
+            "type": "task_result",
+            "task_id": task.task_id,
+            "candidate_id": 0,
+            "candidate_uuid": task.candidate_data["candidate_uuid"],
+            "correlation": 0.5,
+            "success": True,
+            "epochs_completed": 1,
+            "activation_name": "tanh",
+            "all_correlations": [0.5],
+            "numerator": 1.0,
+            "denominator": 2.0,
+            "best_corr_idx": 0,
+            "error_message": None,
+            "tensor_manifest": {
+                "weights": {"shape": [columns], "dtype": "float64"},
+                "bias": {"shape": [1], "dtype": "float64"},
+            },
+        }
+        await ws.send(json.dumps(result))
+        await ws.send(BinaryFrame.encode(np.full(columns, 1000.0)))
+        await ws.send(BinaryFrame.encode(np.zeros(1)))
+        while True:
+            frame = await ws.recv()
+            if isinstance(frame, str) and json.loads(frame)["type"] == "result_ack":
+                break
+        assert json.loads(frame) == {
+            "type": "result_ack",
+            "task_id": task.task_id,
+            "status": "rejected",
+        }
+    assert cascor_server.wait_until_idle(20)
+    assert cascor_server.state.status.value == "Completed"
