@@ -91,6 +91,7 @@ class CascorServer:
         self.control: list[Peer] = []
         self.attempts = 0
         self.resumes: list[dict[str, Any]] = []
+        self.replayed = 0
         self.origins: list[str | None] = []
         self.keys: list[str | None] = []
         self._server: Server | None = None
@@ -228,6 +229,7 @@ class CascorServer:
                        "data": {"replayed_count": len(missed)}})  # fmt: skip
             for frame in missed:
                 peer.push(frame)
+            self.replayed += len(missed)
             return
         peer.push({"type": "resume_failed", "timestamp": time.time(), "data": {"reason": reason}})
         peer.push({"type": "initial_status", "data": {"training_active": True}})

@@ -1,0 +1,157 @@
+"""Reconnection: the pure policy, and resume across forced drops on a real socket."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from typing import Any
+
+import pytest
+
+from juniper_cascor_client_core import (
+    JuniperCascorAuthenticationError,
+    JuniperCascorConfigurationError,
+    JuniperCascorTimeoutError,
+)
+from juniper_cascor_client_streams import CascorTrainingStream, ReconnectPolicy
+from juniper_cascor_client_streams.reconnect import Backoff
+
+FAST = ReconnectPolicy(initial_delay=0.005, max_delay=0.02)
+
+
+def test_policy_bounds_grow_and_are_capped() -> None:
+    policy = ReconnectPolicy(initial_delay=0.5, max_delay=4.0, multiplier=2.0, jitter="none")
+    assert [policy.delay(n) for n in range(1, 7)] == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
+    assert policy.bound(10**6) == 4.0  # no overflow for huge attempt numbers
+
+
+def test_full_jitter_stays_below_the_bound() -> None:
+    policy = ReconnectPolicy(initial_delay=1.0, max_delay=8.0)
+    rng = random.Random(3)
+    delays = [policy.delay(4, rng) for _ in range(200)]
+    assert all(0.0 <= delay <= 8.0 for delay in delays)
+    assert len(set(delays)) > 100
+
+
+def test_backoff_gives_up_after_max_attempts_and_resets_after_a_stable_connection() -> None:
+    backoff = Backoff(ReconnectPolicy(max_attempts=2, reset_after=10.0, jitter="none"))
+    assert backoff.next_delay() == 0.5
+    assert backoff.next_delay() == 1.0
+    assert backoff.next_delay() is None
+    assert backoff.exhausted
+    backoff.connection_ended(uptime=3.0)  # a short-lived connection does not reset
+    assert backoff.exhausted
+    backoff.connection_ended(uptime=10.0)
+    assert backoff.next_delay() == 0.5
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"initial_delay": -1},
+        {"max_delay": 0.1, "initial_delay": 1},
+        {"multiplier": 0.5},
+        {"max_attempts": 0},
+        {"jitter": "some"},
+        {"reset_after": -1},
+    ],
+)
+def test_invalid_policies_are_refused(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(JuniperCascorConfigurationError):
+        ReconnectPolicy(**kwargs)
+
+
+async def test_resume_across_ten_drops_loses_and_duplicates_nothing(server) -> None:
+    reconnects: list[int] = []
+    stream = CascorTrainingStream(server.url, reconnect=FAST, on_reconnect=reconnects.append)
+
+    async def produce() -> None:
+        while not dropper.done():
+            server.broadcast("metrics", {"epoch": server.seq})
+            await asyncio.sleep(0.001)
+        for _ in range(10):
+            server.broadcast("metrics", {"epoch": server.seq})
+
+    async def drop_ten_times() -> None:
+        for _ in range(10):
+            await server.wait_for(lambda: len(server.training) == 1)
+            await asyncio.sleep(0.02)
+            old = server.training[0]
+            server.drop_all()
+            await server.wait_for(lambda: bool(server.training) and server.training[0] is not old)
+
+    seqs: list[int] = []
+    async with stream:
+        await server.wait_for(lambda: len(server.training) == 1)
+        dropper = asyncio.create_task(drop_ten_times())
+        producer = asyncio.create_task(produce())
+        async with asyncio.timeout(20):
+            async for message in stream:
+                if message["type"] == "metrics":
+                    seqs.append(message["seq"])
+                    if producer.done() and message["seq"] == server.seq:
+                        break
+        await producer
+    assert len(server.resumes) == 10
+    assert all(resume["server_instance_id"] == "instance-1" for resume in server.resumes)
+    assert seqs == list(range(1, server.seq + 1))
+    assert stream.reconnects == 10
+    assert len(reconnects) == 10
+    assert stream.gaps == 0
+    assert server.replayed > 0  # the drops did lose frames, and the replays filled them in
+
+
+async def test_resume_failed_is_delivered_and_fresh_state_follows(server) -> None:
+    async with CascorTrainingStream(server.url, reconnect=FAST) as stream:
+        await server.wait_for(lambda: len(server.training) == 1)
+        for epoch in range(3):
+            server.broadcast("metrics", {"epoch": epoch})
+        await server.wait_for(lambda: stream.last_seq == 3)
+        server.instance_id, server.seq = "instance-2", 0  # the server restarted
+        server.history.clear()
+        old = server.training[0]
+        server.drop_all()
+        await server.wait_for(lambda: bool(server.training) and server.training[0] is not old)
+        server.broadcast("metrics", {"epoch": 0})
+        types: list[str] = []
+        async with asyncio.timeout(5):
+            async for message in stream:
+                types.append(message["type"])
+                if message["type"] == "metrics" and message["data"]["epoch"] == 0 and len(types) > 5:
+                    break
+    assert types[-4:] == ["connection_established", "resume_failed", "initial_status", "metrics"]
+    assert server.resumes == [{"last_seq": 3, "server_instance_id": "instance-1"}]
+    assert stream.server_instance_id == "instance-2"
+    assert stream.last_seq == 1
+
+
+async def test_an_auth_refusal_on_reconnect_ends_the_stream_with_the_error(server) -> None:
+    async with CascorTrainingStream(server.url, reconnect=FAST) as stream:
+        await server.wait_for(lambda: len(server.training) == 1)
+        server.refuse = "close4001"
+        server.drop_all()
+        with pytest.raises(JuniperCascorAuthenticationError):
+            async with asyncio.timeout(5):
+                async for _ in stream:
+                    pass
+    assert server.attempts == 2
+    assert stream.close_code == 1006
+
+
+async def test_reconnection_gives_up_after_max_attempts(server) -> None:
+    lost: list[Any] = []
+    policy = ReconnectPolicy(initial_delay=0.005, max_delay=0.01, max_attempts=3)
+    stream = CascorTrainingStream(
+        server.url, reconnect=policy, handshake_timeout=0.05, on_disconnect=lost.append
+    )
+    async with stream:
+        await server.wait_for(lambda: len(server.training) == 1)
+        server.send_handshake = False
+        server.drop_all()
+        with pytest.raises(JuniperCascorTimeoutError):
+            async with asyncio.timeout(5):
+                async for _ in stream:
+                    pass
+    assert server.attempts == 4
+    assert len(lost) == 1
+    assert isinstance(stream.last_error, JuniperCascorTimeoutError)
