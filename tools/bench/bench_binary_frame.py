@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import timeit
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
@@ -42,10 +43,10 @@ def main() -> None:
         array = rng.standard_normal(shape, dtype=np.float32)
         frame = BinaryFrame.encode(array)
         label = f"float32 {shape[0]}x{shape[1]} ({array.nbytes // 1024} KiB)"
-        copy = _best_seconds(lambda a=array: np.copy(a))
-        encode = _best_seconds(lambda a=array: BinaryFrame.encode(a))
-        decode = _best_seconds(lambda f=frame: BinaryFrame.decode(f))
-        view = _best_seconds(lambda f=frame: BinaryFrame.decode(f, copy=False))
+        copy = _best_seconds(partial(np.copy, array))
+        encode = _best_seconds(partial(BinaryFrame.encode, array))
+        decode = _best_seconds(partial(BinaryFrame.decode, frame))
+        view = _best_seconds(partial(BinaryFrame.decode, frame, copy=False))
         view_times.append(view)
         print(f"{label}: np.copy {copy * 1e6:9.1f} us")
         print(f"  encode             {encode * 1e6:9.1f} us  = {encode / copy:5.2f}x one copy")

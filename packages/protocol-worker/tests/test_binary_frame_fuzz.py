@@ -15,7 +15,9 @@ from hypothesis.extra import numpy as hnp
 from juniper_cascor_protocol.worker import SUPPORTED_DTYPE_NAMES, BinaryFrame, BinaryFrameError
 
 dtypes = st.sampled_from(SUPPORTED_DTYPE_NAMES).flatmap(
-    lambda name: st.sampled_from(sorted({np.dtype(name).newbyteorder(o) for o in "<>"}, key=str))
+    lambda name: st.sampled_from(
+        sorted({np.dtype(name).newbyteorder(o) for o in ("<", ">")}, key=str)
+    )
 )
 supported_arrays = dtypes.flatmap(
     lambda dtype: hnp.arrays(

@@ -163,6 +163,6 @@ def test_decode_accepts_a_buffer_of_another_item_format() -> None:
     frame = BinaryFrame.encode(np.arange(3, dtype=np.int32))
     padded = frame + b"\x00" * (-len(frame) % 4)
     words = np.frombuffer(padded, dtype=np.uint32)
-    trimmed = memoryview(words).cast("B")[: len(frame)]
+    trimmed = words.data.cast("B")[: len(frame)]
     assert BinaryFrame.decode(trimmed).tolist() == [0, 1, 2]
-    assert BinaryFrame.decode(memoryview(np.frombuffer(frame, dtype=np.int8))).tolist() == [0, 1, 2]
+    assert BinaryFrame.decode(np.frombuffer(frame, dtype=np.int8).data).tolist() == [0, 1, 2]

@@ -55,9 +55,9 @@ def test_task_assign_happy_path(sample: Sample) -> None:
     assembler = TensorSequenceAssembler()
     text, first, second = _assign_frames(sample)
     assert assembler.feed(text) is None
-    assert assembler.pending == ("candidate_input", "residual_error")
+    assert list(assembler.pending) == ["candidate_input", "residual_error"]
     assert assembler.feed(first) is None
-    assert assembler.pending == ("residual_error",)
+    assert list(assembler.pending) == ["residual_error"]
     done = assembler.feed(second)
     assert isinstance(done, AssembledMessage)
     assert isinstance(done.message, TaskAssign)
@@ -278,7 +278,10 @@ def test_encode_sequence_follows_a_given_manifests_order(sample: Sample) -> None
     tensors = dict(reversed(list(_assign_tensors().items())))
     text, *binary = encode_sequence(message, tensors)
     assert text == message.to_json()
-    assert [BinaryFrame.decode(b).shape for b in binary] == [(4, 2), (4, 1)]
+    assert [BinaryFrame.decode(b).shape for b in binary if isinstance(b, bytes)] == [
+        (4, 2),
+        (4, 1),
+    ]
 
 
 def test_encode_sequence_converts_byte_order_and_layout(sample: Sample) -> None:
@@ -362,7 +365,7 @@ def test_encode_sequence_refuses_what_the_receiver_would(sample: Sample) -> None
 def test_encode_sequence_sends_numpy_scalars_as_0d_tensors(sample: Sample) -> None:
     frame = sample("task_result")
     frame["tensor_manifest"] = {}
-    tensors = {"weights": np.ones(2, dtype=np.float32), "bias": np.float32(0.5)}
+    tensors: dict[str, Any] = {"weights": np.ones(2, dtype=np.float32), "bias": np.float32(0.5)}
     frames = list(encode_sequence(TaskResult.from_dict(frame), tensors))
     assert json.loads(frames[0])["tensor_manifest"]["bias"] == {"shape": [], "dtype": "float32"}
     done = _feed_all(TensorSequenceAssembler(), frames)[-1]

@@ -109,7 +109,8 @@ class BinaryFrameHeader:
         Raises:
             BinaryFrameError: When the frame is too short for any header field, declares
                 more than ``MAX_NDIM`` dimensions or a dtype string over ``MAX_DTYPE_LEN``
-                bytes, or its dtype string is not UTF-8, not a numpy dtype or not supported.
+                bytes, its dtype string is not UTF-8, not a numpy dtype or not supported, or
+                its shape spans more bytes than numpy can index.
         """
         size = frame.nbytes
         if size < 4:
