@@ -31,15 +31,7 @@ async def _record(context: ServerContext, request: web.Request) -> None:
             body = await request.json()
         except ValueError:
             body = text
-    context.recorder.add(
-        RecordedRequest(
-            method=request.method,
-            path=request.path,
-            query=dict(request.query),
-            body=body,
-            headers=dict(request.headers),
-        )
-    )
+    context.recorder.add(RecordedRequest.of(request, body))
 
 
 @web.middleware

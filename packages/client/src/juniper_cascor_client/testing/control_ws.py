@@ -7,7 +7,6 @@ reader keeps going meanwhile, so pongs, rate limits and malformed frames are ans
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections import deque
 from collections.abc import Callable
@@ -16,10 +15,16 @@ from typing import Any
 from aiohttp import web
 
 from juniper_cascor_client.testing.commands import Operations
-from juniper_cascor_client.testing.connections import WsConnection, ping_loop
+from juniper_cascor_client.testing.connections import WsConnection
 from juniper_cascor_client.testing.context import CONTEXT, ServerContext
 from juniper_cascor_client.testing.errors import ServiceError
-from juniper_cascor_client.testing.sockets import accepted, parse_object, receive
+from juniper_cascor_client.testing.sockets import (
+    accepted,
+    background,
+    parse_object,
+    pings,
+    receive,
+)
 
 __all__ = ["COMMAND_TIMEOUTS", "RateLimiter", "control_socket"]
 
@@ -125,24 +130,9 @@ async def control_socket(request: web.Request) -> web.WebSocketResponse:
         connection.send_json({"type": "connection_established", "data": {"channel": "control"}})
         limiter = RateLimiter(config.commands_per_second)
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        tasks = [
-            asyncio.create_task(_commands(context, connection, queue)),
-            asyncio.create_task(
-                ping_loop(
-                    connection,
-                    config.ping_interval,
-                    config.pong_timeout,
-                    context.faults.wait_audible,
-                )
-            ),
-        ]
-        try:
+        commands = _commands(context, connection, queue)
+        async with background(commands, pings(context, connection)):
             await _read(context, connection, limiter, queue)
-        finally:
-            for task in tasks:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
     return ws
 
 

@@ -7,6 +7,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from aiohttp import web
+
 __all__ = ["RecordedRequest", "RequestRecorder"]
 
 
@@ -23,6 +25,17 @@ class RecordedRequest:
     query: dict[str, str]
     body: Any
     headers: dict[str, str]
+
+    @classmethod
+    def of(cls, request: web.Request, body: Any) -> RecordedRequest:
+        """The record of an aiohttp request whose body was read as ``body``."""
+        return cls(
+            method=request.method,
+            path=request.path,
+            query=dict(request.query),
+            body=body,
+            headers=dict(request.headers),
+        )
 
     def header(self, name: str) -> str | None:
         """The value of header ``name`` (case-insensitive), or ``None``."""

@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from juniper_cascor_client.testing.connections import WsConnection
+from juniper_cascor_client.testing.connections import WsConnection, ping_loop
 from juniper_cascor_client.testing.context import CONTEXT, ServerContext
 from juniper_cascor_client.testing.recorder import RecordedRequest
 
-__all__ = ["accepted", "parse_object", "receive"]
+__all__ = ["accepted", "background", "parse_object", "pings", "receive"]
 
 _CLOSE_TIMEOUT = 2.0
 _READ_LIMIT = 128 * 1024 * 1024
 _ENDED = (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR)
-
-
-def _record(context: ServerContext, request: web.Request) -> None:
-    context.recorder.add(
-        RecordedRequest(
-            method=request.method,
-            path=request.path,
-            query=dict(request.query),
-            body=None,
-            headers=dict(request.headers),
-        )
-    )
 
 
 @contextlib.asynccontextmanager
@@ -43,7 +32,7 @@ async def accepted(
     the end.
     """
     context = request.app[CONTEXT]
-    _record(context, request)
+    context.recorder.add(RecordedRequest.of(request, None))
     ws = web.WebSocketResponse(timeout=_CLOSE_TIMEOUT, max_msg_size=_READ_LIMIT, autoping=True)
     await ws.prepare(request)
     refusal = context.handshake_refusal(request, channel)
@@ -89,3 +78,24 @@ def parse_object(text: str) -> dict[str, Any] | None:
         if isinstance(value, dict):
             return value
     return None
+
+
+def pings(context: ServerContext, connection: WsConnection) -> Coroutine[Any, Any, None]:
+    """The application ping loop of ``connection`` with the configured timings."""
+    config = context.config
+    return ping_loop(
+        connection, config.ping_interval, config.pong_timeout, context.faults.wait_audible
+    )
+
+
+@contextlib.asynccontextmanager
+async def background(*coroutines: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
+    """Run ``coroutines`` as tasks while the body runs; cancel them afterwards."""
+    tasks = [asyncio.create_task(coroutine) for coroutine in coroutines]
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

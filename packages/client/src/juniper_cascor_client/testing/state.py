@@ -25,7 +25,7 @@ from juniper_cascor_client.testing.cascor import (
     LearnerConfig,
     Outcome,
 )
-from juniper_cascor_client.testing.errors import ServiceError, conflict, not_found
+from juniper_cascor_client.testing.errors import conflict, not_found
 from juniper_cascor_client.testing.params import NetworkParams
 
 __all__ = ["Emit", "TrainingPhase", "TrainingState", "TrainingStatus"]
@@ -284,8 +284,3 @@ class TrainingState:
         """Record a training failure."""
         self.set_status(TrainingStatus.FAILED, TrainingPhase.IDLE)
         self.emit("event", {"event": "training_failed", "error": str(error)})
-
-
-def ensure_error(error: BaseException) -> ServiceError:
-    """``error`` if it is a ``ServiceError``, else a 500 for it."""
-    return error if isinstance(error, ServiceError) else ServiceError(500, str(error))

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
 from typing import Any
 
 from aiohttp import web
 
-from juniper_cascor_client.testing.connections import WsConnection, ping_loop
+from juniper_cascor_client.testing.connections import WsConnection
 from juniper_cascor_client.testing.context import CONTEXT, ServerContext
-from juniper_cascor_client.testing.sockets import accepted, parse_object, receive
+from juniper_cascor_client.testing.sockets import (
+    accepted,
+    background,
+    parse_object,
+    pings,
+    receive,
+)
 
 __all__ = ["training_socket"]
 
@@ -105,17 +109,8 @@ async def training_socket(request: web.Request) -> web.WebSocketResponse:
         if first is None:
             return ws
         _start(context, connection, parse_object(first) if isinstance(first, str) else None)
-        pinger = asyncio.create_task(
-            ping_loop(
-                connection, config.ping_interval, config.pong_timeout, context.faults.wait_audible
-            )
-        )
-        try:
+        async with background(pings(context, connection)):
             while (message := await receive(context, connection)) is not None:
                 if isinstance(message, str) and (frame := parse_object(message)) is not None:
                     _handle(context, connection, frame)
-        finally:
-            pinger.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await pinger
     return ws

@@ -121,11 +121,6 @@ class CascadeCorrelationLearner:
         self._optimiser = Adam(self.network.output_weights.shape, self.config.learning_rate)
         self._phase_epochs, self._best_loss, self._stalled = 0, float("inf"), 0
 
-    def set_learning_rate(self, learning_rate: float) -> None:
-        """Change the output learning rate from the next epoch on."""
-        self.config = _replace(self.config, learning_rate=learning_rate)
-        self._optimiser.learning_rate = learning_rate
-
     def reconfigure(self, **changes: Any) -> None:
         """Apply runtime-safe parameter changes (e.g. ``max_hidden_units``, ``patience``)."""
         self.config = _replace(self.config, **changes)
