@@ -151,6 +151,12 @@ class CascorServer:
         for peer in self.training + self.control:
             peer.drop()
 
+    async def drop_and_wait_for_reconnect(self) -> None:
+        """Drop the training client and wait until it is back (a new peer)."""
+        old = self.training[0]
+        self.drop_all()
+        await self.wait_for(lambda: bool(self.training) and self.training[0] is not old)
+
     async def wait_for(self, predicate: Callable[[], bool]) -> None:
         """Poll ``predicate`` until it holds (for at most 5 s)."""
         async with asyncio.timeout(5.0):

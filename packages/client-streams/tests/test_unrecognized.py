@@ -12,8 +12,11 @@ from juniper_cascor_client_streams import (
     UNRECOGNIZED_FRAMES_METRIC,
     CascorControlStream,
     CascorTrainingStream,
+    ReconnectPolicy,
 )
 from juniper_cascor_client_streams import metrics as metrics_module
+
+FAST = ReconnectPolicy(initial_delay=0.005, max_delay=0.02)
 
 
 def counted(frame_type: str | None = None, endpoint: str | None = None) -> float:
@@ -34,17 +37,23 @@ def counted(frame_type: str | None = None, endpoint: str | None = None) -> float
 async def test_a_healthy_server_yields_zero_unrecognised_frames(server, caplog) -> None:
     before = counted()
     with caplog.at_level(logging.WARNING, logger="juniper_cascor_client_streams"):
-        async with CascorTrainingStream(server.url) as training:
-            async with CascorControlStream(server.url) as control:
-                await server.wait_for(lambda: len(server.training) == 1)
-                server.ping_all()
-                for kind in ("metrics", "state", "topology", "cascade_add", "event"):
-                    server.broadcast(kind, {"value": kind})
-                server.broadcast("candidate_progress", {"candidate_id": 0, "epoch": 1})
-                server.broadcast("topology", {"blob": "x" * 100_000})  # chunked
-                await control.start()
-                await server.wait_for(lambda: training.last_seq == server.seq)
-                await server.wait_for(lambda: control.pongs_sent == 1)
+        async with (
+            CascorTrainingStream(server.url, reconnect=FAST) as training,
+            CascorControlStream(server.url) as control,
+        ):
+            await server.wait_for(lambda: len(server.training) == 1)
+            server.ping_all()
+            for kind in ("metrics", "state", "topology", "cascade_add", "event"):
+                server.broadcast(kind, {"value": kind})
+            server.broadcast("candidate_progress", {"candidate_id": 0, "epoch": 1})
+            server.broadcast("topology", {"blob": "x" * 100_000})  # chunked
+            await control.start()
+            await server.wait_for(lambda: training.last_seq == server.seq)
+            await server.drop_and_wait_for_reconnect()  # resume_ok, then nothing to replay
+            server.broadcast("metrics", {"epoch": 2})
+            await server.wait_for(lambda: training.last_seq == server.seq)
+            await server.wait_for(lambda: control.pongs_sent == 1 and training.pongs_sent == 1)
+    assert server.resumes
     assert counted() == before
     assert not [record for record in caplog.records if "unrecognised" in record.message]
 
