@@ -147,3 +147,17 @@ async def test_origin_and_key_refusals(cascor_server: FakeCascorServer) -> None:
     ) as ws:
         assert (await recv_json(ws))["type"] == "connection_established"
     await asyncio.sleep(0)
+
+
+async def test_broadcasts_during_the_resume_window_are_not_lost(
+    cascor_server: FakeCascorServer,
+) -> None:
+    async with ws_connect(cascor_server.ws_url + "/ws/training") as ws:
+        await recv_json(ws)
+        await asyncio.to_thread(cascor_server.faults.broadcast, "event", {"early": True})
+        early = await recv_json(ws)
+        status = await recv_json(ws)
+        metrics = await recv_type(ws, "initial_metrics")
+    assert early["data"] == {"early": True}
+    assert status["type"] == "initial_status"
+    assert metrics["data"]["current_seq"] == early["seq"]

@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -39,6 +40,7 @@ class WsConnection:
         self.remote = request.remote or ""
         self._transport = request.transport
         self.live = False
+        self.held: deque[str] | None = None
         self.pong = asyncio.Event()
         self._queue: asyncio.Queue[str | bytes | _Close] = asyncio.Queue(_QUEUE_LIMIT)
         self._writer: asyncio.Task[None] | None = None
@@ -54,6 +56,23 @@ class WsConnection:
         except asyncio.QueueFull:
             logger.warning("dropping a %s client that does not keep up", self.channel)
             self.abort()
+
+    def deliver(self, text: str) -> None:
+        """Send a broadcast when live, hold it while the connection is being set up."""
+        if self.live:
+            self.send(text)
+        elif self.held is not None:
+            self.held.append(text)
+
+    def hold(self, limit: int) -> None:
+        """Keep up to ``limit`` broadcasts until ``release`` or ``discard``."""
+        self.held = deque(maxlen=limit)
+
+    def release(self) -> None:
+        """Send the held broadcasts and go live."""
+        for text in self.held or ():
+            self.send(text)
+        self.held, self.live = None, True
 
     def send_json(self, frame: object) -> None:
         """Queue a JSON text frame."""

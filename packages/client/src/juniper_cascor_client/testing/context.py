@@ -61,12 +61,11 @@ class ServerContext:
                 loop.call_soon_threadsafe(self.broadcast, frame_type, data)
 
     def broadcast(self, frame_type: str, data: Any) -> None:
-        """Number a frame and queue it to every live ``/ws/training`` client (on the loop)."""
+        """Number a frame and queue it to every ``/ws/training`` client (on the loop)."""
         texts = self.sequence.encode(frame_type, data)
         for connection in self.connections.of("training"):
-            if connection.live:
-                for text in texts:
-                    connection.send(text)
+            for text in texts:
+                connection.deliver(text)
 
     def on_loop(self, function: Callable[[], T]) -> T:
         """Run ``function`` on the loop and return its result (directly when already there).

@@ -36,19 +36,22 @@ def _initial_metrics(context: ServerContext, count: int) -> dict[str, Any]:
 
 
 def _go_live_fresh(context: ServerContext, connection: WsConnection) -> None:
+    connection.release()
     status = context.state.status_dict()
     connection.send_json({"type": "initial_status", "data": status})
     connection.send_json(
         {"type": "state", "timestamp": time.time(), "data": context.state.state_frame()}
     )
     connection.send_json(_initial_metrics(context, context.config.initial_metrics_count))
-    connection.live = True
 
 
 def _start(context: ServerContext, connection: WsConnection, first: dict[str, Any] | None) -> None:
     """Answer the first frame: resume and replay, or the fresh-connection snapshot.
 
-    Runs without awaiting, so no broadcast can slip between the replay and going live.
+    Broadcasts made while the server waited for the first frame were held: a resume replays them
+    from the buffer, a fresh connection gets them before its snapshot (so ``seq`` only grows
+    and ``initial_metrics.current_seq`` covers them). Runs without awaiting, so no broadcast can
+    slip between the replay and going live.
     """
     if first is not None and first.get("type") == "resume":
         decision = context.sequence.resume(first)
@@ -62,7 +65,7 @@ def _start(context: ServerContext, connection: WsConnection, first: dict[str, An
             )
             for text in decision.frames:
                 connection.send(text)
-            connection.live = True
+            connection.held, connection.live = None, True
             return
         connection.send_json(
             {"type": "resume_failed", "timestamp": time.time(), "data": {"reason": decision.reason}}
@@ -90,6 +93,7 @@ async def training_socket(request: web.Request) -> web.WebSocketResponse:
     async with accepted(request, "training") as (ws, connection):
         if connection is None:
             return ws
+        connection.hold(context.sequence.capacity)
         connection.send_json(
             {
                 "type": "connection_established",

@@ -167,11 +167,20 @@ class CandidateWorker:
 class WorkerThread:
     """Runs a ``CandidateWorker`` on its own loop in a daemon thread.
 
-    ``start()`` (or entering the context) returns once the worker is registered.
+    ``start()`` (or entering the context) returns once the worker is registered. The keyword
+    arguments are those of ``CandidateWorker``.
     """
 
-    def __init__(self, url: str, **options: object) -> None:
-        self._url, self._options = url, options
+    def __init__(
+        self,
+        url: str,
+        *,
+        api_key: str | None = None,
+        name: str = "test-worker",
+        heartbeat_interval: float = 10.0,
+    ) -> None:
+        self._url = url
+        self._api_key, self._name, self._interval = api_key, name, heartbeat_interval
         self.worker: CandidateWorker | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -196,7 +205,9 @@ class WorkerThread:
 
     async def _run(self) -> None:
         self._loop = asyncio.get_running_loop()
-        self.worker = CandidateWorker(self._url, **self._options)  # type: ignore[arg-type]
+        self.worker = CandidateWorker(
+            self._url, api_key=self._api_key, name=self._name, heartbeat_interval=self._interval
+        )
         waiter = asyncio.create_task(self.worker.registered.wait())
         waiter.add_done_callback(lambda _: self._registered.set())
         try:
