@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -103,3 +105,13 @@ def test_command_line_serves_until_stopped() -> None:
         stop.set()
         thread.join(10)
     assert result == [0]
+
+
+def test_the_plugin_imports_no_server_dependency() -> None:
+    code = (
+        "import sys, juniper_cascor_client.testing.pytest_plugin, juniper_cascor_client.testing;"
+        "heavy = {'aiohttp', 'numpy', 'juniper_cascor_protocol.worker'} & set(sys.modules);"
+        "assert not heavy, heavy"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

@@ -6,12 +6,50 @@ trains a real, seeded Cascade-Correlation network (``juniper_cascor_client.testi
 plugin (``juniper_cascor_client.testing.pytest_plugin``) provides ``cascor_server``,
 ``cascor_client`` and ``cascor_ws_url`` fixtures; ``juniper_cascor_client.testing.worker``
 is a candidate-training worker for ``/ws/v1/workers``.
+
+The names below load on first use, so the pytest plugin can live in this package without
+importing aiohttp or numpy into every test run (or failing where the extra is not installed).
 """
 
-from juniper_cascor_client.testing.config import ServerConfig
-from juniper_cascor_client.testing.faults import Faults
-from juniper_cascor_client.testing.recorder import RecordedRequest
-from juniper_cascor_client.testing.scenarios import SCENARIOS
-from juniper_cascor_client.testing.server import FakeCascorServer
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from juniper_cascor_client.testing.config import ServerConfig
+    from juniper_cascor_client.testing.faults import Faults
+    from juniper_cascor_client.testing.recorder import RecordedRequest
+    from juniper_cascor_client.testing.scenarios import SCENARIOS
+    from juniper_cascor_client.testing.server import FakeCascorServer
 
 __all__ = ["SCENARIOS", "FakeCascorServer", "Faults", "RecordedRequest", "ServerConfig"]
+
+_HOMES = {
+    "SCENARIOS": "scenarios",
+    "FakeCascorServer": "server",
+    "Faults": "faults",
+    "RecordedRequest": "recorder",
+    "ServerConfig": "config",
+}
+_MISSING_EXTRA = (
+    "juniper_cascor_client.testing needs the [testing] extra: "
+    "pip install 'juniper-cascor-client[testing]'"
+)
+
+
+def __getattr__(name: str) -> Any:
+    """Import the public names lazily.
+
+    Raises:
+        AttributeError: for a name this package does not have.
+        ImportError: naming the ``[testing]`` extra when its dependencies are missing.
+    """
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    try:
+        module = importlib.import_module(f"{__name__}.{home}")
+    except ModuleNotFoundError as exc:
+        raise ImportError(_MISSING_EXTRA) from exc
+    return getattr(module, name)
