@@ -25,12 +25,16 @@ def finished_status(client: JuniperCascorClient, *, within: float) -> dict[str, 
     return wait_until(idle, within=within, what="training finished")
 
 
-def train_xor(client: JuniperCascorClient, *, within: float = 60.0) -> dict[str, Any]:
+def train_xor(
+    client: JuniperCascorClient, *, within: float = 60.0, **network: Any
+) -> dict[str, Any]:
     """Create the quick start's XOR network, train it to the end; the final status ``data``.
+
+    ``network`` adds ``create_network`` arguments (e.g. ``candidate_pool_size``).
 
     Raises:
         AssertionError: When training does not finish within ``within`` seconds.
     """
-    client.create_network(input_size=2, output_size=2, learning_rate=0.01)
+    client.create_network(input_size=2, output_size=2, learning_rate=0.01, **network)
     client.start_training(**inline_start(XOR_X, XOR_ONE_HOT, XOR_EPOCHS))
     return finished_status(client, within=within)
