@@ -115,7 +115,7 @@ async def test_subscribe_metrics(cascor_server: FakeCascorServer) -> None:
     assert second["data"]["metrics"] == history[-2:]
 
 
-@pytest.mark.cascor_server(ping_interval=0.1, pong_timeout=0.3)
+@pytest.mark.cascor_server(ping_interval=0.1, pong_timeout=1.0)
 async def test_application_ping_and_pong_deadline(cascor_server: FakeCascorServer) -> None:
     async with ws_connect(cascor_server.ws_url + "/ws/training") as ws:
         ping = await recv_type(ws, "ping")
