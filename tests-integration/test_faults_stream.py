@@ -1,0 +1,218 @@
+"""Stream faults: dropped connections, silence, slow and queued answers, bad and big frames."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from cascor_suite.counters import unrecognized_frames
+from cascor_suite.data import XOR_EPOCHS, XOR_ONE_HOT, XOR_X, inline_start
+from cascor_suite.target import QUICK_RECONNECT, Target
+from cascor_suite.waits import async_wait_until
+from juniper_cascor_client import (
+    JuniperCascorClient,
+    JuniperCascorClientError,
+    JuniperCascorConnectionError,
+    JuniperCascorTimeoutError,
+    ReconnectPolicy,
+)
+from juniper_cascor_client.testing import FakeCascorServer
+from juniper_cascor_protocol.envelope import reset_unknown_label_state
+
+_MIB = 1024 * 1024
+
+
+async def test_dropped_training_stream_resumes_without_losing_a_frame(
+    target: Target, fake_server: FakeCascorServer, client: JuniperCascorClient
+) -> None:
+    unknown_before = unrecognized_frames("training")
+    target.pace(0.01)
+    async with target.watch_training(reconnect=QUICK_RECONNECT) as watch:
+        since = watch.mark()
+        await asyncio.to_thread(client.create_network, input_size=2, output_size=2)
+        await asyncio.to_thread(client.start_training, **inline_start(XOR_X, XOR_ONE_HOT, 5000))
+        await watch.wait_for(
+            lambda: len(watch.of_type("metrics", since)) >= 3, within=10.0, what="3 metrics"
+        )
+        assert fake_server.faults.drop_connections("training") == 1
+        await watch.next_of_type("resume_ok", since=since)
+        await watch.next_of_type("cascade_add", since=since, within=30.0)
+        second = watch.mark()
+        assert fake_server.faults.drop_connections("training") == 1
+        await watch.next_of_type("resume_ok", since=second)
+        await watch.wait_event("training_complete", since=since)
+        last_sent = fake_server.context.sequence.current_seq
+
+    stream = watch.stream
+    seqs = watch.seqs(since)
+    assert seqs == list(range(seqs[0], last_sent + 1)), "frames lost, duplicated or reordered"
+    assert (stream.reconnects, stream.gaps, stream.duplicates) == (2, 0, 0)
+    replayed = [m["data"]["replayed_count"] for m in watch.of_type("resume_ok", since)]
+    assert len(replayed) == 2
+    assert sum(replayed) > 0, "nothing was missed, so nothing was proven"
+    assert watch.events("training_complete", since)[0]["data"]["train_accuracy"] == 1.0
+    assert unrecognized_frames("training") == unknown_before
+
+
+async def test_dropped_training_stream_without_policy_ends(
+    target: Target, fake_server: FakeCascorServer
+) -> None:
+    async with target.watch_training() as watch:
+        assert fake_server.faults.drop_connections("training") == 1
+        await watch.wait_ended(within=5.0)
+        stream = watch.stream
+        assert watch.error is None
+        assert not stream.is_connected
+        assert isinstance(stream.last_error, JuniperCascorConnectionError)
+        assert stream.reconnects == 0
+
+
+@pytest.mark.parametrize("reconnect", [None, QUICK_RECONNECT], ids=["no-policy", "policy"])
+async def test_pending_commands_fail_fast_when_the_connection_drops(
+    target: Target, fake_server: FakeCascorServer, reconnect: ReconnectPolicy | None
+) -> None:
+    fake_server.faults.delay_commands(30.0)
+    async with target.control_stream(reconnect=reconnect, command_timeout=30.0) as control:
+        pending = asyncio.create_task(control.set_params({"learning_rate": 0.02}, timeout=30.0))
+        await async_wait_until(lambda: control.pending_commands == 1, within=5.0, what="pending")
+        assert fake_server.faults.drop_connections("control") == 1
+        with pytest.raises(JuniperCascorConnectionError) as failed:
+            async with asyncio.timeout(5.0):
+                await pending
+        assert not isinstance(failed.value, JuniperCascorTimeoutError)
+        assert control.pending_commands == 0
+        if reconnect is None:
+            await async_wait_until(lambda: not control.is_connected, within=5.0, what="closed")
+            return
+        await async_wait_until(lambda: control.reconnects == 1, within=5.0, what="reconnected")
+        fake_server.faults.delay_commands(None)
+        answer = await control.set_params({"patience": 33})
+        assert answer["data"]["status"] == "success"
+    with target.client() as client:
+        params = client.get_training_params()["data"]
+    assert params["patience"] == 33
+    assert params["learning_rate"] != 0.02, "a command was sent again after reconnecting"
+
+
+@pytest.mark.fake_server(ping_interval=0.05)
+async def test_idle_timeout_detects_a_silent_server(
+    target: Target, fake_server: FakeCascorServer
+) -> None:
+    async with target.watch_training(idle_timeout=0.4) as watch:
+        stream = watch.stream
+        await async_wait_until(lambda: stream.pongs_sent >= 12, within=5.0, what="pings answered")
+        assert not watch.ended, "a healthy server that pings was taken for idle"
+        fake_server.faults.go_silent(1.5, "training")
+        await watch.wait_ended(within=3.0)
+        assert watch.error is None
+        assert (stream.close_reason or "").startswith("idle timeout")
+
+
+async def test_control_command_times_out_on_a_silent_server(
+    target: Target, fake_server: FakeCascorServer
+) -> None:
+    async with target.control_stream() as control:
+        fake_server.faults.go_silent(1.0, "control")
+        with pytest.raises(JuniperCascorTimeoutError):
+            await control.set_params({"learning_rate": 0.02}, timeout=0.2)
+        assert control.pending_commands == 0
+        assert control.is_connected
+
+
+async def test_queued_answers_extend_a_command_deadline(
+    target: Target, fake_server: FakeCascorServer
+) -> None:
+    fake_server.faults.delay_commands(0.6)
+    async with target.control_stream() as control:
+        started = time.monotonic()
+        answer = await control.set_params({"patience": 31}, timeout=0.25)
+        waited = time.monotonic() - started
+    assert answer["data"]["status"] == "success"
+    assert waited >= 0.6, "the answer came before the server's delay: nothing was extended"
+
+
+async def test_queued_answers_do_not_extend_past_the_hard_maximum(
+    target: Target, fake_server: FakeCascorServer
+) -> None:
+    fake_server.faults.delay_commands(2.0)
+    async with target.control_stream(max_command_wait=0.5) as control:
+        with pytest.raises(JuniperCascorTimeoutError):
+            await control.set_params({"patience": 32}, timeout=0.25)
+        assert control.pending_commands == 0
+
+
+async def test_bad_frames_are_counted_and_the_streams_survive(
+    target: Target, fake_server: FakeCascorServer
+) -> None:
+    reset_unknown_label_state()  # a fresh label budget: "mystery_frame" keeps its own label
+    training_before = unrecognized_frames("training")
+    control_before = unrecognized_frames("control")
+    mystery_before = unrecognized_frames("training", "mystery_frame")
+    faults = fake_server.faults
+    async with target.watch_training() as watch, target.control_stream() as control:
+        since = watch.mark()
+        faults.send_malformed_json("training")
+        faults.send_unknown_type("training", "mystery_frame")
+        faults.send_raw("training", b"\x00\xff not text")
+        faults.send_raw("training", "[1, 2, 3]")
+        faults.send_oversized("training", 2 * _MIB)
+        faults.broadcast("event", {"event": "after_bad_frames"})
+        await watch.wait_event("after_bad_frames", since=since)
+
+        faults.send_unknown_type("control", "mystery_frame")
+        faults.send_malformed_json("control")
+        faults.send_raw("control", b"\x01\x02")
+        answer = await control.set_params({"learning_rate": 0.02})
+        assert answer["data"]["status"] == "success"
+        assert watch.stream.is_connected
+        assert control.is_connected
+
+    assert unrecognized_frames("training") - training_before == 4
+    assert unrecognized_frames("training", "mystery_frame") - mystery_before == 1
+    assert unrecognized_frames("control") - control_before == 3
+    blobs = [m["data"]["blob"] for m in watch.of_type("event", since) if "blob" in m["data"]]
+    assert [len(blob) for blob in blobs] == [2 * _MIB]
+
+
+async def test_big_broadcasts_are_reassembled_and_an_oversized_frame_is_survived(
+    target: Target, fake_server: FakeCascorServer
+) -> None:
+    lost: list[JuniperCascorClientError] = []
+    options = {"max_size": 64 * 1024, "reconnect": QUICK_RECONNECT, "on_disconnect": lost.append}
+    faults = fake_server.faults
+    async with target.watch_training(**options) as watch:
+        since = watch.mark()
+        faults.broadcast("event", {"event": "chunked", "blob": "y" * 200_000})
+        chunked = await watch.wait_event("chunked", since=since)
+        assert chunked["data"]["blob"] == "y" * 200_000
+        faults.send_oversized("training", 256 * 1024)
+        faults.broadcast("event", {"event": "after_oversized"})
+        await watch.wait_event("after_oversized", since=since)
+        stream = watch.stream
+        assert stream.is_connected
+    assert stream.reconnects == 1
+    assert len(lost) == 1
+    assert (stream.gaps, stream.duplicates, stream.pending_chunk_sets) == (0, 0, 0)
+    assert not [
+        m for m in watch.of_type("event", since) if len(m["data"].get("blob", "")) > 200_000
+    ]
+
+
+@pytest.mark.fake_server(ping_interval=0.05)
+async def test_a_healthy_server_sends_no_unrecognised_frame(
+    target: Target, client: JuniperCascorClient
+) -> None:
+    before = (unrecognized_frames("training"), unrecognized_frames("control"))
+    async with target.watch_training() as watch, target.control_stream() as control:
+        since = watch.mark()
+        await asyncio.to_thread(client.create_network, input_size=2, output_size=2)
+        answer = await control.start(**inline_start(XOR_X, XOR_ONE_HOT, XOR_EPOCHS))
+        assert answer["data"]["status"] == "success"
+        await watch.wait_event("training_complete", since=since)
+        assert (await control.set_params({"patience": 30}))["data"]["status"] == "success"
+        assert (await control.pause())["data"]["status"] == "error"
+        if target.is_fake:
+            await async_wait_until(lambda: watch.stream.pongs_sent > 0, within=5.0, what="ping")
+    assert (unrecognized_frames("training"), unrecognized_frames("control")) == before
