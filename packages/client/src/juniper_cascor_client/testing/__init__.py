@@ -5,7 +5,9 @@ trains a real, seeded Cascade-Correlation network (``juniper_cascor_client.testi
 ``server.faults`` injects failures; ``server.requests`` records what reached it. The pytest
 plugin (``juniper_cascor_client.testing.pytest_plugin``) provides ``cascor_server``,
 ``cascor_client`` and ``cascor_ws_url`` fixtures; ``juniper_cascor_client.testing.worker``
-is a candidate-training worker for ``/ws/v1/workers``.
+is a candidate-training worker for ``/ws/v1/workers``. ``FakeCascorClient`` and
+``FakeCascorTrainingStream`` keep the upstream test-kit names: real clients bound to an
+in-process server preloaded with a scenario.
 
 The names below load on first use, so the pytest plugin can live in this package without
 importing aiohttp or numpy into every test run (or failing where the extra is not installed).
@@ -18,16 +20,27 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from juniper_cascor_client.testing.config import ServerConfig
+    from juniper_cascor_client.testing.fakes import FakeCascorClient, FakeCascorTrainingStream
     from juniper_cascor_client.testing.faults import Faults
     from juniper_cascor_client.testing.recorder import RecordedRequest
     from juniper_cascor_client.testing.scenarios import SCENARIOS
     from juniper_cascor_client.testing.server import FakeCascorServer
 
-__all__ = ["SCENARIOS", "FakeCascorServer", "Faults", "RecordedRequest", "ServerConfig"]
+__all__ = [
+    "SCENARIOS",
+    "FakeCascorClient",
+    "FakeCascorServer",
+    "FakeCascorTrainingStream",
+    "Faults",
+    "RecordedRequest",
+    "ServerConfig",
+]
 
 _HOMES = {
     "SCENARIOS": "scenarios",
     "FakeCascorServer": "server",
+    "FakeCascorClient": "fakes",
+    "FakeCascorTrainingStream": "fakes",
     "Faults": "faults",
     "RecordedRequest": "recorder",
     "ServerConfig": "config",
