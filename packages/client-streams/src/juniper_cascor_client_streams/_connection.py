@@ -245,7 +245,7 @@ def is_open(socket: ClientConnection | None) -> bool:
 
 
 async def receive(socket: ClientConnection, *, url: str, idle_timeout: float | None) -> str | bytes:
-    """Receive the next frame.
+    """Receive the next frame, undecoded (the JSON parser checks the UTF-8 itself).
 
     Raises:
         TimeoutError: When ``idle_timeout`` passed without a frame.
@@ -253,9 +253,9 @@ async def receive(socket: ClientConnection, *, url: str, idle_timeout: float | N
     """
     try:
         if idle_timeout is None:
-            return await socket.recv()
+            return await socket.recv(decode=False)
         async with asyncio.timeout(idle_timeout):
-            return await socket.recv()
+            return await socket.recv(decode=False)
     except ConnectionClosed as exc:
         raise translate_error(exc, url=url) from exc
 

@@ -50,6 +50,7 @@ logger = logging.getLogger("juniper_cascor_client_streams")
 
 DEFAULT_WS_BASE_URL = "ws://localhost:8200"
 DEFAULT_MAX_SIZE = 16 * 2**20
+_NORMAL_CLOSURES = frozenset({1000, 1001})
 
 
 class StreamOptions(TypedDict, total=False):
@@ -348,7 +349,14 @@ class BaseStream:
 
     def _connection_lost(self, error: JuniperCascorClientError) -> None:
         self.last_error = error
-        logger.warning("%s: connection lost: %s", self.endpoint, error)
+        normal = getattr(error, "close_code", None) in _NORMAL_CLOSURES
+        logger.log(
+            logging.INFO if normal else logging.WARNING,
+            "%s: connection %s: %s",
+            self.endpoint,
+            "closed by the server" if normal else "lost",
+            error,
+        )
         self._lost(error)
 
     async def _notify(self, callbacks: list[Callback], name: str, argument: object) -> None:

@@ -15,12 +15,12 @@ per-call timeout), but never past the hard maximum fixed when the command was se
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from juniper_cascor_client_core import JuniperCascorOverloadError, JuniperCascorTimeoutError
-from juniper_cascor_protocol.envelope import CommandEnvelope
 
 __all__ = ["DEFAULT_MAX_PENDING", "PendingCommand", "PendingCommands"]
 
@@ -29,7 +29,10 @@ DEFAULT_MAX_PENDING = 256
 
 @dataclass(slots=True, eq=False)
 class PendingCommand:
-    """One command in flight: its id, its answer's future and its deadlines (loop time)."""
+    """One command in flight: its id, its answer's future and its deadlines (loop time).
+
+    A timer fails the future with ``JuniperCascorTimeoutError`` when the deadline passes.
+    """
 
     command: str
     command_id: str
@@ -37,13 +40,35 @@ class PendingCommand:
     deadline: float
     hard_deadline: float
     future: asyncio.Future[dict[str, Any]]
-    scope: asyncio.Timeout | None = field(default=None)
+    timer: asyncio.TimerHandle | None = field(default=None)
+
+    def arm(self) -> None:
+        """(Re)start the timer for the current deadline."""
+        if self.timer is not None:
+            self.timer.cancel()
+        self.timer = self.future.get_loop().call_at(self.deadline, self._expire)
 
     def extend(self, now: float) -> None:
         """Move the deadline to ``now + timeout``, capped at the hard deadline."""
-        self.deadline = max(self.deadline, min(now + self.timeout, self.hard_deadline))
-        if self.scope is not None:
-            self.scope.reschedule(self.deadline)
+        deadline = max(self.deadline, min(now + self.timeout, self.hard_deadline))
+        if deadline != self.deadline:
+            self.deadline = deadline
+            self.arm()
+
+    def disarm(self) -> None:
+        """Stop the timer."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def _expire(self) -> None:
+        self.timer = None
+        if not self.future.done():
+            self.future.set_exception(
+                JuniperCascorTimeoutError(
+                    f"command {self.command!r} (id {self.command_id}) got no answer in time"
+                )
+            )
 
 
 class PendingCommands:
@@ -75,12 +100,13 @@ class PendingCommands:
         hard_deadline = now + max(max_wait, timeout)
         entry = PendingCommand(
             command=command,
-            command_id=CommandEnvelope.new_command_id(),
+            command_id=os.urandom(16).hex(),
             timeout=timeout,
             deadline=now + timeout,
             hard_deadline=hard_deadline,
             future=loop.create_future(),
         )
+        entry.arm()
         self._entries[entry.command_id] = entry
         return entry
 
@@ -92,13 +118,7 @@ class PendingCommands:
             JuniperCascorConnectionError: When the connection was lost meanwhile.
         """
         try:
-            async with asyncio.timeout_at(entry.deadline) as scope:
-                entry.scope = scope
-                return await entry.future
-        except TimeoutError as exc:
-            raise JuniperCascorTimeoutError(
-                f"command {entry.command!r} (id {entry.command_id}) got no answer in time"
-            ) from exc
+            return await entry.future
         finally:
             self.discard(entry)
 
@@ -106,7 +126,7 @@ class PendingCommands:
         """Remove ``entry`` if it is still in the table and settle its future (idempotent)."""
         if self._entries.get(entry.command_id) is entry:
             del self._entries[entry.command_id]
-        entry.scope = None
+        entry.disarm()
         future = entry.future
         if not future.done():
             future.cancel()
@@ -131,6 +151,7 @@ class PendingCommands:
             entry.extend(asyncio.get_running_loop().time())
             return entry
         del self._entries[entry.command_id]
+        entry.disarm()
         if not entry.future.done():
             entry.future.set_result(frame)
         return entry
@@ -144,6 +165,7 @@ class PendingCommands:
         entries = list(self._entries.values())
         self._entries.clear()
         for entry in entries:
+            entry.disarm()
             if not entry.future.done():
                 entry.future.set_exception(make_error())
         return len(entries)

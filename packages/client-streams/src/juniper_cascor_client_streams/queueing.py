@@ -84,22 +84,46 @@ class MessageQueue(Generic[T]):
         """Whether :meth:`close` was called."""
         return self._closed
 
-    async def put(self, item: T) -> None:
-        """Queue ``item`` under the policy; waits for room only under ``"block"``/``"latest"``."""
-        if self.policy == "latest" and self._is_coalescable(item) and self._replace(item):
-            return
-        while not self._closed and len(self._items) >= self.maxsize:
-            if self.policy == "drop_oldest":
-                self._discard(self._items.popleft())
-                continue
-            self._writable.clear()
-            await self._writable.wait()
+    def offer(self, item: T) -> bool:
+        """Queue ``item`` without waiting, applying the policy.
+
+        Returns:
+            False when the queue is full and the policy says to wait for room (``"block"``,
+            or ``"latest"`` with no ``metrics`` message to replace); True otherwise (an item
+            offered to a closed queue is discarded).
+        """
         if self._closed:
-            return
+            return True
+        coalescable = self.policy == "latest" and self._is_coalescable(item)
+        if coalescable and self._replace(item):
+            return True
+        if len(self._items) >= self.maxsize:
+            if self.policy != "drop_oldest":
+                return False
+            self._discard(self._items.popleft())
         self._items.append(item)
-        if self.policy == "latest" and self._is_coalescable(item):
+        if coalescable:
             self._coalesced, self._has_coalesced = item, True
         self._readable.set()
+        return True
+
+    async def put(self, item: T) -> None:
+        """Queue ``item``, waiting for room when :meth:`offer` cannot take it yet."""
+        while not self.offer(item):
+            self._writable.clear()
+            await self._writable.wait()
+
+    def get_nowait(self) -> T:
+        """Return the next message without waiting.
+
+        Raises:
+            IndexError: When the queue is empty.
+        """
+        item = self._items.popleft()
+        if self._has_coalesced and item is self._coalesced:
+            self._coalesced, self._has_coalesced = None, False
+        self._writable.set()
+        return item
 
     async def get(self) -> T:
         """Return the next message, waiting for one.
@@ -112,11 +136,7 @@ class MessageQueue(Generic[T]):
                 raise QueueClosedError(self._error)
             self._readable.clear()
             await self._readable.wait()
-        item = self._items.popleft()
-        if self._has_coalesced and item is self._coalesced:
-            self._coalesced, self._has_coalesced = None, False
-        self._writable.set()
-        return item
+        return self.get_nowait()
 
     def close(self, error: BaseException | None = None) -> None:
         """End the queue: the consumer drains it, then gets :class:`QueueClosedError`."""

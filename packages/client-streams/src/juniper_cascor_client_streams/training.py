@@ -59,6 +59,9 @@ class MessageIterator:
         return self
 
     async def __anext__(self) -> Message:
+        queue = self._stream._queue
+        if queue:  # the fast path: a message is ready
+            return queue.get_nowait()
         return await self._stream._next_message()
 
 
@@ -255,12 +258,13 @@ class CascorTrainingStream(BaseStream):
                     return
                 self.gaps += seq - last - 1
             self.last_seq = seq
-        if decoded.label == "chunked_message":
+        label = decoded.envelope.type
+        if label == "chunked_message":
             original = self._reassemble(frame)
             if original is None:
                 return
             decoded = original
-        elif decoded.label == "resume_failed":
+        elif label == "resume_failed":
             logger.warning("training: resume failed (%s); resync from REST", frame.get("data"))
         await self._deliver(decoded)
 
@@ -280,7 +284,9 @@ class CascorTrainingStream(BaseStream):
 
     async def _deliver(self, decoded: Decoded) -> None:
         if decoded.frame is not None:
-            await self._queue.put(decoded.envelope if self.typed else decoded.frame)
+            message = decoded.envelope if self.typed else decoded.frame
+            if not self._queue.offer(message):
+                await self._queue.put(message)
 
     def _finish(self, error: Exception | None) -> None:
         self._queue.close(error)
