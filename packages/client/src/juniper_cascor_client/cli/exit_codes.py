@@ -1,4 +1,4 @@
-"""Exit codes of the ``juniper-cascor`` command and the mapping from errors to them.
+"""Exit codes of the ``juniper-cascor`` command, the mapping from errors to them, error lines.
 
 Each expected failure has its own code so scripts can tell them apart::
 
@@ -18,7 +18,9 @@ Each expected failure has its own code so scripts can tell them apart::
 
 from __future__ import annotations
 
+import sys
 from enum import IntEnum
+from typing import TextIO
 
 from juniper_cascor_client_core.exceptions import (
     JuniperCascorAuthenticationError,
@@ -32,7 +34,7 @@ from juniper_cascor_client_core.exceptions import (
     JuniperCascorValidationError,
 )
 
-__all__ = ["ExitCode", "exit_code_for", "exit_codes_epilog"]
+__all__ = ["ExitCode", "exit_code_for", "exit_codes_epilog", "print_error"]
 
 
 class ExitCode(IntEnum):
@@ -93,3 +95,9 @@ def exit_codes_epilog() -> str:
     """The exit-code table shown at the end of ``juniper-cascor --help``."""
     lines = [f"  {code.value:<4} {_DESCRIPTIONS[code]}" for code in ExitCode]
     return "exit codes:\n" + "\n".join(lines)
+
+
+def print_error(message: str, *, stream: TextIO | None = None) -> None:
+    """Write ``juniper-cascor: error: <message>`` as a single line on standard error."""
+    one_line = " ".join(message.split())
+    print(f"juniper-cascor: error: {one_line}", file=sys.stderr if stream is None else stream)

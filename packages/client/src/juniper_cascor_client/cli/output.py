@@ -15,7 +15,7 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["Output", "fields_table", "format_value", "print_error", "records_table"]
+__all__ = ["Output", "fields_table", "format_percent", "format_value", "records_table"]
 
 Document = Mapping[str, Any]
 
@@ -41,16 +41,14 @@ class Output:
         else:
             render(self.console)
 
+    def fields(self, title: str, document: Document) -> None:
+        """Emit ``document``, rendered for people as a table of its fields."""
+        self.emit(document, lambda console: console.print(fields_table(title, document)))
+
     def note(self, text: str) -> None:
         """Print a progress note for people; silent in JSON mode."""
         if not self.json_mode:
             self.console.print(text)
-
-
-def print_error(message: str, *, stream: TextIO | None = None) -> None:
-    """Write ``juniper-cascor: error: <message>`` as a single line on standard error."""
-    one_line = " ".join(message.split())
-    print(f"juniper-cascor: error: {one_line}", file=sys.stderr if stream is None else stream)
 
 
 def format_value(value: Any) -> str:
@@ -64,6 +62,11 @@ def format_value(value: Any) -> str:
     if isinstance(value, Mapping | list):
         return json.dumps(value, default=str)
     return str(value)
+
+
+def format_percent(value: Any) -> str:
+    """Format a fraction as a percentage (``0.975`` -> ``97.5%``), ``-`` for nothing."""
+    return f"{value:.1%}" if isinstance(value, int | float) else format_value(value)
 
 
 def fields_table(title: str, fields: Mapping[str, Any]) -> Table:

@@ -25,6 +25,7 @@ __all__ = ["BoundaryGrid", "LossCurve", "save_boundary_plot", "save_training_plo
 
 FloatArray = NDArray[np.float64]
 
+_LOG_SPAN = 10.0  # a loss falling by more than this factor is drawn on a log scale
 _CLASS_STYLES = (("#1f4e9c", "o"), ("#c0392b", "^"), ("#2e8b57", "s"), ("#8e44ad", "D"))
 
 
@@ -98,26 +99,33 @@ def _draw_loss(axes: Axes, curve: LossCurve) -> None:
     for index, epoch in enumerate(curve.unit_epochs):
         label = "hidden unit added" if index == 0 else None
         axes.axvline(epoch, color="#c0392b", linestyle="--", linewidth=0.9, label=label)
-    if curve.losses and min(curve.losses) > 0:
+    if curve.losses and min(curve.losses) > 0 and max(curve.losses) > _LOG_SPAN * min(curve.losses):
         axes.set_yscale("log")
     axes.set_title("Training loss")
     axes.set_xlabel("epoch")
     axes.set_ylabel("loss (log scale)" if axes.get_yscale() == "log" else "loss")
     axes.grid(True, which="both", alpha=0.3)
     if curve.epochs:
-        axes.legend(loc="upper right")
+        axes.legend(loc="best")
 
 
 def _draw_boundary(
     figure: Figure, axes: Axes, grid: BoundaryGrid, points: TrainingData | None
 ) -> None:
+    from matplotlib.colors import TwoSlopeNorm
+
     low, high = float(np.min(grid.values)), float(np.max(grid.values))
+    threshold = _threshold(points, low, high)
+    splits = low < threshold < high
+    # White is the boundary: each side's colour deepens towards that side's extreme output.
+    norm = TwoSlopeNorm(threshold, low, high) if splits else None
     levels = np.linspace(low, high, 21) if high > low else 21
-    filled = axes.contourf(grid.xs, grid.ys, grid.values, levels=levels, cmap="RdBu_r", alpha=0.8)
+    filled = axes.contourf(
+        grid.xs, grid.ys, grid.values, levels=levels, cmap="RdBu_r", norm=norm, alpha=0.8
+    )
     ticks = np.linspace(low, high, 6) if high > low else None
     figure.colorbar(filled, ax=axes, label="network output", ticks=ticks, format="%.2f")
-    threshold = _threshold(points, low, high)
-    if low < threshold < high:
+    if splits:
         axes.contour(
             grid.xs, grid.ys, grid.values, levels=[threshold], colors="black", linewidths=1.5
         )

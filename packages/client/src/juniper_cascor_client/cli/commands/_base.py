@@ -1,0 +1,67 @@
+"""Helpers shared by the command modules: registering a sub-command, reading envelopes."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from juniper_cascor_client_core.exceptions import JuniperCascorProtocolError
+
+if TYPE_CHECKING:
+    from juniper_cascor_client.cli.app import Handler
+
+__all__ = ["SubParsers", "add_command", "data_of", "positive_float", "positive_int"]
+
+SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def add_command(
+    commands: SubParsers,
+    common: argparse.ArgumentParser,
+    name: str,
+    *,
+    help: str,
+    handler: Handler | None = None,
+    description: str | None = None,
+) -> argparse.ArgumentParser:
+    """Add a sub-command that also accepts the global options."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, parents=[common], help=help, description=description or help
+    )
+    if handler is not None:
+        parser.set_defaults(handler=handler)
+    return parser
+
+
+def data_of(envelope: Mapping[str, Any]) -> Any:
+    """The ``data`` of a success envelope.
+
+    Raises:
+        JuniperCascorProtocolError: When the envelope has no ``data``.
+    """
+    if "data" not in envelope:
+        raise JuniperCascorProtocolError("the server's answer has no 'data'")
+    return envelope["data"]
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, not {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, not {text}")
+    return value

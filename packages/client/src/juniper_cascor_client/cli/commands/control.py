@@ -1,0 +1,85 @@
+"""``juniper-cascor control ACTION``: training commands over the ``/ws/control`` stream."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from typing import Any
+
+from juniper_cascor_client.cli.commands._base import SubParsers, add_command
+from juniper_cascor_client.cli.context import Context
+from juniper_cascor_client_streams import BlockingControlStream
+
+__all__ = ["parse_assignment", "register"]
+
+_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ACTIONS = {
+    "start": "start training",
+    "stop": "stop training",
+    "pause": "pause training",
+    "resume": "resume paused training",
+    "reset": "reset the network and its training history",
+    "set-params": "change runtime training parameters (e.g. learning_rate=0.1)",
+}
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """An argparse type: ``key=value`` with the value read as a JSON scalar.
+
+    ``0.1`` is a float, ``10`` an int, ``true``/``false``/``null`` what JSON says, and anything
+    that is not JSON (``adam``) is taken as a string. Lists and objects are refused.
+
+    Raises:
+        argparse.ArgumentTypeError: When the text is not ``key=value`` or the value is not scalar.
+    """
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not _KEY.match(key):
+        raise argparse.ArgumentTypeError(f"expected key=value with a parameter name, not {text!r}")
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    if isinstance(value, list | dict):
+        raise argparse.ArgumentTypeError(f"{key}: the value must be a scalar, not {raw}")
+    return key, value
+
+
+def register(commands: SubParsers, common: argparse.ArgumentParser) -> None:
+    """Add ``control`` and its actions."""
+    control = add_command(
+        commands,
+        common,
+        "control",
+        help="start, stop, pause, resume, reset training or set parameters (via /ws/control)",
+    )
+    actions = control.add_subparsers(title="actions", metavar="ACTION", required=True)
+    for action, summary in _ACTIONS.items():
+        parser = add_command(actions, common, action, help=summary, handler=run_control)
+        parser.set_defaults(command=action.replace("-", "_"))
+        if action in ("start", "set-params"):
+            parser.add_argument(
+                "params",
+                nargs="+" if action == "set-params" else "*",
+                type=parse_assignment,
+                metavar="KEY=VALUE",
+                help="parameters; values are JSON scalars (0.1, 10, true) or plain strings",
+            )
+
+
+def run_control(args: argparse.Namespace, ctx: Context) -> int:
+    """Send one command and print the server's answer (JSON: the ``command_response`` data).
+
+    Raises:
+        JuniperCascorCommandError: When the server answered with an error.
+        JuniperCascorClientError: When the control stream failed.
+    """
+    params = dict(getattr(args, "params", None) or []) or None
+    with BlockingControlStream(
+        ctx.url, ctx.api_key, timeout=ctx.timeout, raise_on_error=True
+    ) as control:
+        answer = control.command(args.command, params)
+    data = answer.get("data")
+    ctx.out.fields(f"control {args.command}", data if isinstance(data, dict) else answer)
+    return 0

@@ -1,0 +1,178 @@
+"""``juniper-cascor demo``: train XOR or the two spirals on an embedded fake server.
+
+The demo starts the fake server in this process on a free loopback port, creates a network,
+subscribes to ``/ws/training`` and starts training on the problem's points, showing each epoch
+live. It ends when the run converges or after ``--time-limit`` seconds (then it stops the run),
+prints a summary and, with ``--plot``, writes the loss curve and the decision boundary (fetched
+from the trained network) as one PNG. The global ``--url`` and ``--api-key`` do not apply.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+from typing import Any
+
+from rich.console import Console
+
+from juniper_cascor_client._extras import require
+from juniper_cascor_client.cli.commands._base import (
+    SubParsers,
+    add_command,
+    data_of,
+    positive_float,
+)
+from juniper_cascor_client.cli.commands.serve import start_fake_server
+from juniper_cascor_client.cli.commands.train import INLINE_DATASET
+from juniper_cascor_client.cli.commands.watch import render_run, watch_run
+from juniper_cascor_client.cli.context import Context
+from juniper_cascor_client.cli.data import TrainingData
+from juniper_cascor_client.cli.follow import RunRecord
+from juniper_cascor_client.cli.plotting import LossCurve, save_training_plot
+from juniper_cascor_client.cli.remote import fetch_boundary
+from juniper_cascor_client_core.exceptions import JuniperCascorConflictError
+from juniper_cascor_client_rest import JuniperCascorClient
+
+__all__ = ["PROBLEMS", "register"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """A demo problem: the fake server's data set, its pacing and its plot title."""
+
+    dataset: str
+    title: str
+    epoch_delay: float
+
+
+PROBLEMS = {
+    # XOR converges in a few dozen epochs: paced so the progress stays visible.
+    "xor": Problem("xor", "XOR", 0.03),
+    # The two spirals need ~1,700 epochs and a dozen hidden units: paced lightly.
+    "spiral": Problem("two_spiral", "Two spirals", 0.002),
+}
+_TIME_LIMIT = 40.0
+_RESOLUTION = 100
+_RESUME_WINDOW = 0.05
+
+
+def register(commands: SubParsers, common: argparse.ArgumentParser) -> None:
+    """Add ``demo``."""
+    parser = add_command(
+        commands,
+        common,
+        "demo",
+        help="train XOR (or the two spirals) on an embedded fake server, live",
+        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
+        handler=run_demo,
+    )
+    parser.add_argument(
+        "--problem", choices=sorted(PROBLEMS), default="xor", help="what to learn (xor)"
+    )
+    parser.add_argument(
+        "--plot", metavar="FILE.png", help="write the loss curve and decision boundary here"
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=positive_float,
+        default=_TIME_LIMIT,
+        metavar="S",
+        help=f"stop training after S seconds if it has not converged ({_TIME_LIMIT:g})",
+    )
+    parser.add_argument(
+        "--epoch-delay",
+        type=float,
+        metavar="S",
+        help="seconds per output epoch on the fake server (default: per problem)",
+    )
+
+
+def run_demo(args: argparse.Namespace, ctx: Context) -> int:
+    """Run the demo (JSON keys: problem, server, network, run, plot).
+
+    Raises:
+        ImportError: With ``--plot`` when matplotlib (the ``[plot]`` extra) is missing.
+        JuniperCascorClientError: When talking to the embedded server fails.
+        OSError: When the server cannot start or the PNG cannot be written.
+    """
+    from juniper_cascor_client.testing.cascor import dataset_by_name  # see serve.py on why
+
+    if args.plot:
+        require("matplotlib", "plot")
+    problem = PROBLEMS[args.problem]
+    dataset = dataset_by_name(problem.dataset)
+    data = TrainingData.from_arrays(dataset.x, dataset.y)
+    delay = problem.epoch_delay if args.epoch_delay is None else args.epoch_delay
+    record = RunRecord()
+    # A fresh subscription never resumes: no need to wait out the 5 s resume window.
+    server = start_fake_server(epoch_delay=max(delay, 0.0), resume_window=_RESUME_WINDOW)
+    server_url = server.http_url
+    try:
+        local = dataclasses.replace(ctx, url=server_url, api_key="")
+        with local.client() as client:
+            network = data_of(
+                client.create_network(input_size=data.input_size, output_size=data.output_size)
+            )
+            _train(local, client, data, record, args.time_limit)
+            if args.plot:
+                _plot(args.plot, client, data, record, problem)
+    finally:
+        server.stop()
+    document: dict[str, Any] = {
+        "problem": args.problem,
+        "server": server_url,
+        "network": network,
+        "run": record.summary(),
+        "stopped_at_time_limit": not record.finished,
+        "plot": args.plot,
+    }
+
+    def render(console: Console) -> None:
+        render_run(console, record, title=f"{problem.title} demo")
+        if not record.finished:
+            console.print(f"stopped after the {args.time_limit:g} s time limit")
+        if args.plot:
+            console.print(f"wrote {args.plot}")
+
+    ctx.out.emit(document, render)
+    return 0
+
+
+def _train(
+    ctx: Context,
+    client: JuniperCascorClient,
+    data: TrainingData,
+    record: RunRecord,
+    time_limit: float,
+) -> None:
+    """Start training once subscribed and follow it; stop it at the time limit."""
+
+    async def begin() -> None:
+        await asyncio.to_thread(
+            client.start_training, dataset=INLINE_DATASET, inline_data=data.inline_data()
+        )
+
+    watch_run(ctx, record, title="training", duration=time_limit, begin=begin)
+    if not record.finished:
+        with contextlib.suppress(JuniperCascorConflictError):  # it finished meanwhile
+            client.stop_training()
+
+
+def _plot(
+    path: str,
+    client: JuniperCascorClient,
+    data: TrainingData,
+    record: RunRecord,
+    problem: Problem,
+) -> None:
+    summary = record.summary()
+    curve = LossCurve(record.epochs, record.losses, record.unit_epochs)
+    title = (
+        f"{problem.title}: {summary['hidden_units']} hidden unit(s), {summary['epochs']} epochs, "
+        f"accuracy {summary['final_accuracy']:.1%}"
+        if summary["final_accuracy"] is not None
+        else problem.title
+    )
+    save_training_plot(path, curve, fetch_boundary(client, _RESOLUTION), data, title=title)

@@ -1,0 +1,76 @@
+"""``juniper-cascor snapshots list|save|load``: network snapshots on the service."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rich.console import Console
+
+from juniper_cascor_client.cli.commands._base import SubParsers, add_command, data_of
+from juniper_cascor_client.cli.context import Context
+from juniper_cascor_client.cli.output import records_table
+
+__all__ = ["register"]
+
+_COLUMNS = (
+    ("id", "id"),
+    ("description", "description"),
+    ("size_bytes", "bytes"),
+    ("modified", "modified"),
+)
+
+
+def register(commands: SubParsers, common: argparse.ArgumentParser) -> None:
+    """Add ``snapshots`` and its actions."""
+    snapshots = add_command(commands, common, "snapshots", help="list, save or load snapshots")
+    actions = snapshots.add_subparsers(title="actions", metavar="ACTION", required=True)
+    add_command(actions, common, "list", help="list the saved snapshots", handler=run_list)
+    save = add_command(actions, common, "save", help="save the current network", handler=run_save)
+    save.add_argument("--description", default="", help="a note stored with the snapshot")
+    load = add_command(
+        actions, common, "load", help="restore the network from a snapshot", handler=run_load
+    )
+    load.add_argument("snapshot_id", metavar="ID", help="the snapshot's id")
+
+
+def run_list(args: argparse.Namespace, ctx: Context) -> int:
+    """Print the snapshots (JSON: ``{"snapshots": [...]}``).
+
+    Raises:
+        JuniperCascorClientError: When the request fails.
+    """
+    with ctx.client() as client:
+        snapshots: list[dict[str, Any]] = data_of(client.list_snapshots())
+
+    def render(console: Console) -> None:
+        console.print(records_table(f"{len(snapshots)} snapshot(s)", snapshots, _COLUMNS))
+
+    ctx.out.emit({"snapshots": snapshots}, render)
+    return 0
+
+
+def run_save(args: argparse.Namespace, ctx: Context) -> int:
+    """Save a snapshot and print it (JSON: the snapshot object).
+
+    Raises:
+        JuniperCascorClientError: When the request fails (e.g. 404 without a network).
+    """
+    with ctx.client() as client:
+        snapshot: dict[str, Any] = data_of(client.save_snapshot(args.description))
+    ctx.out.fields("saved snapshot", snapshot)
+    return 0
+
+
+def run_load(args: argparse.Namespace, ctx: Context) -> int:
+    """Restore a snapshot (JSON: the server's answer, ``{"snapshot_id", "status"}``).
+
+    Raises:
+        JuniperCascorValidationError: When the id is malformed.
+        JuniperCascorNotFoundError: When there is no such snapshot.
+        JuniperCascorClientError: When the request fails otherwise.
+    """
+    with ctx.client() as client:
+        answer: dict[str, Any] = data_of(client.load_snapshot(args.snapshot_id))
+    ctx.out.fields("restored snapshot", answer)
+    return 0

@@ -1,0 +1,64 @@
+"""``juniper-cascor workers list|stats``: the service's remote candidate workers."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rich.console import Console
+
+from juniper_cascor_client.cli.commands._base import SubParsers, add_command, data_of
+from juniper_cascor_client.cli.context import Context
+from juniper_cascor_client.cli.output import records_table
+
+__all__ = ["register"]
+
+_COLUMNS = (
+    ("worker_id", "worker"),
+    ("idle", "idle"),
+    ("in_flight_tasks", "in flight"),
+    ("tasks_completed", "completed"),
+    ("tasks_failed", "failed"),
+    ("health_score", "health"),
+    ("rss_mb", "RSS MB"),
+    ("last_heartbeat", "last heartbeat"),
+)
+
+
+def register(commands: SubParsers, common: argparse.ArgumentParser) -> None:
+    """Add ``workers`` and its actions."""
+    workers = add_command(commands, common, "workers", help="list the workers or their stats")
+    actions = workers.add_subparsers(title="actions", metavar="ACTION", required=True)
+    add_command(actions, common, "list", help="list the connected workers", handler=run_list)
+    add_command(actions, common, "stats", help="show the worker pool's totals", handler=run_stats)
+
+
+def run_list(args: argparse.Namespace, ctx: Context) -> int:
+    """Print the workers (JSON: ``{"workers": [...], "count": n}``).
+
+    Raises:
+        JuniperCascorServiceUnavailableError: When the worker system is off.
+        JuniperCascorClientError: When the request fails otherwise.
+    """
+    with ctx.client() as client:
+        listing: dict[str, Any] = data_of(client.list_workers())
+    workers = listing.get("workers") or []
+
+    def render(console: Console) -> None:
+        console.print(records_table(f"{len(workers)} worker(s)", workers, _COLUMNS))
+
+    ctx.out.emit({"workers": workers, "count": listing.get("count", len(workers))}, render)
+    return 0
+
+
+def run_stats(args: argparse.Namespace, ctx: Context) -> int:
+    """Print the pool's totals (JSON: the stats object).
+
+    Raises:
+        JuniperCascorServiceUnavailableError: When the worker system is off.
+        JuniperCascorClientError: When the request fails otherwise.
+    """
+    with ctx.client() as client:
+        stats: dict[str, Any] = data_of(client.get_worker_stats())
+    ctx.out.fields("worker pool", stats)
+    return 0

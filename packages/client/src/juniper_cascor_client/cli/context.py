@@ -1,0 +1,54 @@
+"""What every command gets: the resolved service URL, credentials, timeout and output."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+
+from juniper_cascor_client.cli.output import Output
+from juniper_cascor_client_core.constants import DEFAULT_BASE_URL
+from juniper_cascor_client_core.urls import normalize_base_url, websocket_base_url
+from juniper_cascor_client_rest import JuniperCascorClient
+
+__all__ = ["URL_ENV", "Context"]
+
+URL_ENV = "JUNIPER_CASCOR_URL"
+
+
+@dataclass(frozen=True)
+class Context:
+    """The global options of one invocation, resolved.
+
+    ``api_key`` is ``None`` when neither ``--api-key`` nor the environment gave one; the clients
+    then read ``JUNIPER_CASCOR_API_KEY`` themselves. The key is never printed.
+    """
+
+    url: str
+    api_key: str | None
+    timeout: float
+    out: Output
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Context:
+        """Resolve the global options (``--url`` falls back to ``$JUNIPER_CASCOR_URL``).
+
+        Raises:
+            JuniperCascorConfigurationError: When the URL is malformed.
+        """
+        url = args.url or os.environ.get(URL_ENV) or DEFAULT_BASE_URL
+        return cls(
+            url=normalize_base_url(url),
+            api_key=args.api_key,
+            timeout=args.timeout,
+            out=Output(json_mode=args.json),
+        )
+
+    @property
+    def ws_url(self) -> str:
+        """The WebSocket origin of the service (``ws://`` or ``wss://``)."""
+        return websocket_base_url(self.url)
+
+    def client(self) -> JuniperCascorClient:
+        """A REST client for the service (use it as a context manager)."""
+        return JuniperCascorClient(self.url, timeout=self.timeout, api_key=self.api_key)

@@ -1,0 +1,236 @@
+"""Following a training run over ``/ws/training`` until a stop condition.
+
+:func:`follow_training` subscribes with a real :class:`CascorTrainingStream`, optionally starts
+training once subscribed (so no frame of the new run is missed), feeds every relevant frame to a
+:class:`RunView` and to a :class:`RunRecord`, and returns when one of these happens:
+
+* ``count`` live ``metrics`` frames were received (``initial_metrics`` replays do not count);
+* ``duration`` seconds passed;
+* the run finished: a ``training_complete``/``training_failed`` event, or a ``state`` frame with
+  a terminal status (then after a short grace for the event that follows it on servers that
+  send one), once the run was seen running (so the state a server reports on connect, left
+  over from an earlier run, does not end a fresh subscription);
+* the server closed the stream (a ``JuniperCascorConnectionError`` unless another condition
+  was already met).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from juniper_cascor_client_core.constants import (
+    STATE_COMPLETED,
+    STATE_FAILED,
+    STATE_STARTED,
+    STATE_STOPPED,
+)
+from juniper_cascor_client_core.exceptions import JuniperCascorConnectionError
+from juniper_cascor_client_streams import CascorTrainingStream
+
+__all__ = [
+    "FINISH_EVENTS",
+    "JSON_METRICS_LIMIT",
+    "RunRecord",
+    "RunView",
+    "follow_training",
+    "metric",
+]
+
+FINISH_EVENTS = frozenset({"training_complete", "training_failed"})
+TERMINAL_STATES = frozenset({STATE_COMPLETED, STATE_FAILED, STATE_STOPPED})
+FINISH_EVENT_GRACE = 0.5
+"""Seconds to wait, after a terminal ``state`` frame, for the event that says how it ended."""
+JSON_METRICS_LIMIT = 1000
+"""The newest metrics frames kept for JSON output (the loss curve keeps every epoch)."""
+
+# Servers of the 0.3 line name the metrics differently.
+_LEGACY_METRIC_NAMES = {
+    "train_loss": "loss",
+    "train_accuracy": "accuracy",
+    "val_loss": "validation_loss",
+    "val_accuracy": "validation_accuracy",
+}
+
+Frame = Mapping[str, Any]
+
+
+def metric(data: Frame, name: str) -> Any:
+    """A metric of a ``metrics`` frame by its current name, falling back to the 0.3 name."""
+    value = data.get(name)
+    if value is None and name in _LEGACY_METRIC_NAMES:
+        value = data.get(_LEGACY_METRIC_NAMES[name])
+    return value
+
+
+class RunView(Protocol):
+    """Receives the frames of a followed run as they arrive (e.g. to draw a progress bar)."""
+
+    def metrics(self, data: Frame) -> None:
+        """One epoch's metrics."""
+
+    def unit_added(self, data: Frame) -> None:
+        """A hidden unit was installed (a ``cascade_add`` frame)."""
+
+    def state(self, data: Frame) -> None:
+        """The training state changed."""
+
+
+@dataclass
+class RunRecord:
+    """What was seen of a run: metrics, installed units, the final state or event."""
+
+    metrics_received: int = 0
+    latest: dict[str, Any] = field(default_factory=dict)
+    recent: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=JSON_METRICS_LIMIT))
+    epochs: list[int] = field(default_factory=list)
+    losses: list[float] = field(default_factory=list)
+    units: list[dict[str, Any]] = field(default_factory=list)
+    status: str | None = None
+    finish_event: dict[str, Any] | None = None
+    running_seen: bool = False
+    started_at: float = field(default_factory=time.monotonic)
+    ended_at: float | None = None
+
+    @property
+    def finished(self) -> bool:
+        """Whether the run was seen running and then ended."""
+        return self.running_seen and (
+            self.finish_event is not None or self.status in TERMINAL_STATES
+        )
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds from the subscription to the end of following."""
+        return (self.ended_at or time.monotonic()) - self.started_at
+
+    @property
+    def unit_epochs(self) -> list[int]:
+        """The epochs at which hidden units were installed (when the frames said)."""
+        return [int(unit["epoch"]) for unit in self.units if isinstance(unit.get("epoch"), int)]
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON-ready summary of the run."""
+        latest = self.latest
+        event = self.finish_event or {}
+        return {
+            "finished": self.finished,
+            "status": self.status,
+            "outcome": event.get("outcome"),
+            "event": event.get("event"),
+            "epochs": latest.get("epoch"),
+            "final_loss": metric(latest, "train_loss"),
+            "final_accuracy": metric(latest, "train_accuracy"),
+            "hidden_units": latest.get("hidden_units", len(self.units) or None),
+            "units_added": len(self.units),
+            "metrics_received": self.metrics_received,
+            "wall_time_s": round(self.elapsed, 3),
+        }
+
+    def observe(self, frame: Frame, view: RunView) -> None:
+        """Record one frame and show it."""
+        kind, data = frame.get("type"), frame.get("data")
+        if not isinstance(data, Mapping):
+            return
+        if kind == "metrics":
+            self._metrics(data)
+            view.metrics(data)
+        elif kind == "cascade_add":
+            self.units.append(dict(data))
+            view.unit_added(data)
+        elif kind == "state":
+            self._state(data)
+            view.state(data)
+        elif kind == "initial_status" and data.get("training_active") is True:
+            self.running_seen = True
+        elif kind == "event" and data.get("event") in FINISH_EVENTS and self.running_seen:
+            self.finish_event = dict(data)
+
+    def _metrics(self, data: Frame) -> None:
+        self.running_seen = True
+        self.metrics_received += 1
+        self.latest = dict(data)
+        self.recent.append(self.latest)
+        epoch, loss = data.get("epoch"), metric(data, "train_loss")
+        if isinstance(epoch, int) and isinstance(loss, int | float):
+            self.epochs.append(epoch)
+            self.losses.append(float(loss))
+
+    def _state(self, data: Frame) -> None:
+        status = data.get("status")
+        if not isinstance(status, str):
+            return
+        if status == STATE_STARTED:
+            self.running_seen = True
+        if self.running_seen:
+            self.status = status
+
+
+async def follow_training(
+    url: str,
+    *,
+    api_key: str | None,
+    open_timeout: float,
+    view: RunView,
+    record: RunRecord,
+    begin: Callable[[], Awaitable[object]] | None = None,
+    count: int | None = None,
+    duration: float | None = None,
+) -> RunRecord:
+    """Subscribe to ``/ws/training`` and record frames until a stop condition (module doc).
+
+    Args:
+        url: The service base URL (``http(s)://`` or ``ws(s)://``).
+        api_key: The API key, or ``None`` for ``$JUNIPER_CASCOR_API_KEY``.
+        open_timeout: Seconds allowed to open the stream.
+        view: Shows frames as they arrive.
+        record: Collects the run; it is also what the caller reads after Ctrl-C.
+        begin: Called once subscribed, e.g. to start training.
+        count: Stop after this many live ``metrics`` frames.
+        duration: Stop after this many seconds.
+
+    Returns:
+        ``record``.
+
+    Raises:
+        JuniperCascorConnectionError: When the stream closed before any stop condition.
+        JuniperCascorClientError: When subscribing or ``begin`` failed.
+    """
+    stream = CascorTrainingStream(
+        url, api_key=api_key, open_timeout=open_timeout, handshake_timeout=open_timeout
+    )
+    deadline = asyncio.timeout(duration)
+    try:
+        async with stream, deadline:
+            if begin is not None:
+                await begin()
+            async for frame in stream:
+                if isinstance(frame, Mapping):  # always, the stream is not typed
+                    record.observe(frame, view)
+                if record.finish_event is not None or (
+                    count is not None and record.metrics_received >= count
+                ):
+                    return record
+                if record.finished:  # by its state; the finish event, if any, follows
+                    _expire_within(deadline, FINISH_EVENT_GRACE)
+    except TimeoutError:
+        if not deadline.expired():
+            raise
+        return record
+    finally:
+        record.ended_at = time.monotonic()
+    if record.finished:
+        return record
+    raise JuniperCascorConnectionError("the training stream closed before training finished")
+
+
+def _expire_within(deadline: asyncio.Timeout, seconds: float) -> None:
+    """Bring ``deadline`` forward to at most ``seconds`` from now."""
+    limit = asyncio.get_running_loop().time() + seconds
+    when = deadline.when()
+    if when is None or when > limit:
+        deadline.reschedule(limit)

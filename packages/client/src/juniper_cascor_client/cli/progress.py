@@ -1,0 +1,139 @@
+"""The live training display: a progress bar over a table of the latest epochs.
+
+:class:`LiveRunView` draws with rich; :class:`QuietRunView` shows nothing (``--json``). Both
+implement :class:`~juniper_cascor_client.cli.follow.RunView`.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any
+
+from rich.console import Console, Group
+from rich.live import Live
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from juniper_cascor_client.cli.follow import metric
+from juniper_cascor_client.cli.output import format_percent, format_value
+
+__all__ = ["LiveRunView", "QuietRunView"]
+
+_TABLE_ROWS = 8
+_COLUMNS = (
+    ("epoch", "epoch"),
+    ("phase", "phase"),
+    ("train_loss", "loss"),
+    ("train_accuracy", "accuracy"),
+    ("val_loss", "val loss"),
+    ("val_accuracy", "val accuracy"),
+    ("hidden_units", "hidden units"),
+)
+
+
+class QuietRunView:
+    """Shows nothing; used with ``--json``."""
+
+    def __enter__(self) -> QuietRunView:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        return None
+
+    def metrics(self, data: Mapping[str, Any]) -> None:
+        """Ignore the metrics."""
+
+    def unit_added(self, data: Mapping[str, Any]) -> None:
+        """Ignore the new unit."""
+
+    def state(self, data: Mapping[str, Any]) -> None:
+        """Ignore the state."""
+
+
+class LiveRunView(QuietRunView):
+    """A progress bar (epoch, loss, accuracy, hidden units) and a table of the latest epochs.
+
+    Args:
+        console: Where to draw.
+        title: Shown left of the bar until the first state frame replaces it.
+
+    The bar pulses: a Cascade-Correlation run ends when it converges, not at a known epoch.
+    """
+
+    def __init__(self, console: Console, *, title: str) -> None:
+        self.console = console
+        self.rows: deque[Mapping[str, Any]] = deque(maxlen=_TABLE_ROWS)
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("epoch {task.completed:>6.0f}"),
+            TextColumn("{task.fields[scores]}"),
+            TimeElapsedColumn(),
+            console=console,
+        )
+        self.task = self.progress.add_task(title, total=None, scores="waiting for data")
+        self.live = Live(console=console, refresh_per_second=8, get_renderable=self._render)
+
+    def __enter__(self) -> LiveRunView:
+        self.live.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.live.stop()
+        if not self.console.is_terminal:  # the final frame was printed without a line end
+            self.console.line()
+
+    def metrics(self, data: Mapping[str, Any]) -> None:
+        """Advance the bar to the frame's epoch and add it to the table."""
+        self.rows.append(data)
+        epoch = data.get("epoch")
+        scores = (
+            f"loss {format_value(metric(data, 'train_loss'))}  "
+            f"accuracy {format_percent(metric(data, 'train_accuracy'))}  "
+            f"hidden units {format_value(data.get('hidden_units'))}"
+        )
+        if isinstance(epoch, int):
+            self.progress.update(self.task, completed=epoch, scores=scores)
+        else:
+            self.progress.update(self.task, scores=scores)
+
+    def unit_added(self, data: Mapping[str, Any]) -> None:
+        """Print a line for the new hidden unit above the live display."""
+        unit, epoch = format_value(data.get("hidden_units")), format_value(data.get("epoch"))
+        correlation = format_value(data.get("correlation"))
+        self.console.print(
+            f"+ hidden unit {unit} installed at epoch {epoch} (correlation {correlation})"
+        )
+
+    def state(self, data: Mapping[str, Any]) -> None:
+        """Show the state and phase in the bar's description."""
+        status, phase = data.get("status"), data.get("phase")
+        if status is not None:
+            label = f"{status} / {phase}" if phase is not None else str(status)
+            self.progress.update(self.task, description=label)
+
+    def _render(self) -> Group:
+        table = Table(title="latest epochs", title_justify="left", expand=False)
+        for _, header in _COLUMNS:
+            table.add_column(header, justify="right")
+        for row in tuple(self.rows):  # a snapshot: the refresh thread renders
+            table.add_row(*(_cell(row, key) for key, _ in _COLUMNS))
+        return Group(self.progress, table)
+
+
+def _cell(row: Mapping[str, Any], key: str) -> str:
+    value = metric(row, key)
+    return format_percent(value) if key.endswith("accuracy") else format_value(value)
