@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from juniper_cascor_client_core import JuniperCascorConnectionError
+from juniper_cascor_client_core import JuniperCascorClientError, JuniperCascorConnectionError
 from juniper_cascor_client_streams import CascorTrainingStream
 from juniper_cascor_protocol.envelope import MetricsEnvelope, TopologyEnvelope
 
@@ -21,6 +21,10 @@ async def next_of(stream: CascorTrainingStream, kind: str) -> Any:
             if (message["type"] if isinstance(message, dict) else message.type) == kind:
                 return message
     raise AssertionError(f"stream ended before a {kind!r} message")
+
+
+async def drain(stream: CascorTrainingStream) -> list[Any]:
+    return [message async for message in stream]
 
 
 async def test_messages_arrive_in_order_starting_with_the_handshake(server) -> None:
@@ -160,3 +164,22 @@ async def test_send_command_goes_over_the_training_socket(server) -> None:
     command = next(frame for frame in peer.received if frame.get("type") == "command")
     assert command["command"] == "pause"
     assert isinstance(command["command_id"], str)
+
+
+class FailingStream(CascorTrainingStream):
+    """A stream whose frame handling has a bug on ``event`` frames."""
+
+    async def _handle(self, decoded: Any) -> None:
+        if decoded.label == "event":
+            raise KeyError("a bug")
+        await super()._handle(decoded)
+
+
+async def test_a_failing_reader_ends_the_stream_with_an_error(server, caplog) -> None:
+    async with FailingStream(server.url) as stream:
+        await server.wait_for(lambda: len(server.training) == 1)
+        server.broadcast("event", {"event": "boom"})
+        with pytest.raises(JuniperCascorClientError, match="reader failed"):
+            await asyncio.wait_for(drain(stream), 5)
+        assert not stream.is_connected
+    assert any("reader failed" in record.message for record in caplog.records)

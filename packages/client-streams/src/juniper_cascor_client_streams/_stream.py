@@ -282,24 +282,34 @@ class BaseStream:
                 self._connection_lost(error)
                 await self._notify(self._disconnect_callbacks, "on_disconnect", error)
                 if self._closing or self._backoff is None:
-                    return
+                    break
                 if isinstance(error, JuniperCascorAuthenticationError):
                     final_error = error
-                    return
-                self._backoff.connection_ended(time.monotonic() - self._connected_at)
-                try:
-                    opened = await reopen(self._settings, self._backoff)
-                except JuniperCascorClientError as exc:
-                    logger.error("%s: gave up reconnecting: %s", self.endpoint, exc)
-                    final_error = self.last_error = exc
-                    return
-                attempts = self._backoff.attempts
-                self.reconnects += 1
-                logger.info("%s: reconnected after %d attempt(s)", self.endpoint, attempts)
-                await self._attach(opened, reconnected=True)
-                await self._notify(self._reconnect_callbacks, "on_reconnect", attempts)
+                    break
+                if (final_error := await self._reconnect(self._backoff)) is not None:
+                    break
+        except Exception as exc:  # a failing frame handler must end the stream visibly
+            logger.exception("%s: the reader failed", self.endpoint)
+            final_error = JuniperCascorClientError(f"{self.endpoint} reader failed: {exc!r}")
+            if self._socket is not None:
+                await close_quietly(self._socket.socket, abort=True)
         finally:
             self._finish(final_error)
+
+    async def _reconnect(self, backoff: Backoff) -> JuniperCascorClientError | None:
+        """Reconnect under the policy; return the error when giving up."""
+        backoff.connection_ended(time.monotonic() - self._connected_at)
+        try:
+            opened = await reopen(self._settings, backoff)
+        except JuniperCascorClientError as exc:
+            logger.error("%s: gave up reconnecting: %s", self.endpoint, exc)
+            self.last_error = exc
+            return exc
+        self.reconnects += 1
+        logger.info("%s: reconnected after %d attempt(s)", self.endpoint, backoff.attempts)
+        await self._attach(opened, reconnected=True)
+        await self._notify(self._reconnect_callbacks, "on_reconnect", backoff.attempts)
+        return None
 
     async def _read(self) -> JuniperCascorClientError | None:
         """Read frames until the connection is lost; return why (``None`` if closing)."""
