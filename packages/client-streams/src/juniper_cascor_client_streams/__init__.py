@@ -5,16 +5,16 @@ returns their answers. Neither reconnects unless given a ``ReconnectPolicy``. ``
 and ``BlockingControlStream`` offer the same from synchronous code.
 """
 
-from juniper_cascor_client_streams._stream import (
-    DEFAULT_MAX_SIZE,
-    DEFAULT_WS_BASE_URL,
-    BaseStream,
-    StreamOptions,
-)
+from juniper_cascor_client_streams._stream import BaseStream
 from juniper_cascor_client_streams._version import __version__
 from juniper_cascor_client_streams.chunks import ChunkError, ChunkReassembler
 from juniper_cascor_client_streams.control import CascorControlStream
 from juniper_cascor_client_streams.metrics import UNRECOGNIZED_FRAMES_METRIC
+from juniper_cascor_client_streams.options import (
+    DEFAULT_MAX_SIZE,
+    DEFAULT_WS_BASE_URL,
+    StreamOptions,
+)
 from juniper_cascor_client_streams.queueing import QUEUE_POLICIES, QueuePolicy
 from juniper_cascor_client_streams.reconnect import ReconnectPolicy
 from juniper_cascor_client_streams.sync import BlockingControlStream, iter_training

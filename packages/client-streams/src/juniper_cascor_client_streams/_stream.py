@@ -12,22 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from types import TracebackType
-from typing import ClassVar, Self, TypedDict, Unpack
+from typing import Any, ClassVar, Self, Unpack
 
 from juniper_cascor_client_core import (
-    WS_ORIGIN_ENV,
     JuniperCascorAuthenticationError,
     JuniperCascorClientError,
     JuniperCascorStreamClosedError,
-    resolve_api_key,
-    websocket_base_url,
 )
 from juniper_cascor_client_streams._callbacks import Callback, invoke_callback
 from juniper_cascor_client_streams._connection import (
-    ConnectionSettings,
     OpenConnection,
     close_quietly,
     is_open,
@@ -42,30 +37,18 @@ from juniper_cascor_client_streams._frames import (
     decode_frame,
     report_unrecognized,
 )
-from juniper_cascor_client_streams.reconnect import Backoff, ReconnectPolicy
+from juniper_cascor_client_streams.options import (
+    DEFAULT_WS_BASE_URL,
+    StreamOptions,
+    connection_settings,
+)
+from juniper_cascor_client_streams.reconnect import Backoff
 
-__all__ = ["DEFAULT_MAX_SIZE", "DEFAULT_WS_BASE_URL", "BaseStream", "StreamOptions"]
+__all__ = ["BaseStream"]
 
 logger = logging.getLogger("juniper_cascor_client_streams")
 
-DEFAULT_WS_BASE_URL = "ws://localhost:8200"
-DEFAULT_MAX_SIZE = 16 * 2**20
 _NORMAL_CLOSURES = frozenset({1000, 1001})
-
-
-class StreamOptions(TypedDict, total=False):
-    """Keyword options shared by both streams (see :class:`BaseStream`)."""
-
-    origin: str | None
-    open_timeout: float
-    handshake_timeout: float
-    close_timeout: float
-    max_size: int
-    ping_interval: float | None
-    idle_timeout: float | None
-    reconnect: ReconnectPolicy | None
-    on_disconnect: Callback | None
-    on_reconnect: Callback | None
 
 
 class BaseStream:
@@ -102,21 +85,10 @@ class BaseStream:
         api_key: str | None = None,
         **options: Unpack[StreamOptions],
     ) -> None:
-        origin = options.get("origin")
-        if origin is None:
-            origin = os.environ.get(WS_ORIGIN_ENV)
-        self.url = websocket_base_url(base_url) + self.path
-        self._settings = ConnectionSettings(
-            url=self.url,
-            endpoint=self.endpoint,
-            api_key=resolve_api_key(api_key),
-            origin=origin or None,
-            open_timeout=options.get("open_timeout", 10.0),
-            handshake_timeout=options.get("handshake_timeout", 10.0),
-            close_timeout=options.get("close_timeout", 2.0),
-            max_size=options.get("max_size", DEFAULT_MAX_SIZE),
-            ping_interval=options.get("ping_interval", 20.0),
+        self._settings = connection_settings(
+            base_url, api_key, path=self.path, endpoint=self.endpoint, options=options
         )
+        self.url = self._settings.url
         self.idle_timeout = options.get("idle_timeout")
         policy = options.get("reconnect")
         self.reconnect_policy = policy
@@ -134,7 +106,7 @@ class BaseStream:
         self._closing = False
         self._connected_at = 0.0
         self._last_frame_at: float | None = None
-        self.handshake: dict[str, object] | None = None
+        self.handshake: dict[str, Any] | None = None
         self.close_code: int | None = None
         self.close_reason: str | None = None
         self.last_error: JuniperCascorClientError | None = None

@@ -25,7 +25,8 @@ from juniper_cascor_client_core import (
     JuniperCascorTimeoutError,
 )
 from juniper_cascor_client_streams._frames import Decoded, command_text
-from juniper_cascor_client_streams._stream import DEFAULT_WS_BASE_URL, BaseStream, StreamOptions
+from juniper_cascor_client_streams._stream import BaseStream
+from juniper_cascor_client_streams.options import DEFAULT_WS_BASE_URL, StreamOptions
 from juniper_cascor_client_streams.pending import DEFAULT_MAX_PENDING, PendingCommands
 
 __all__ = ["CascorControlStream"]

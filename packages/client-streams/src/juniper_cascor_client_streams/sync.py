@@ -24,8 +24,8 @@ from typing import Any, Self, Unpack
 
 from juniper_cascor_client_core import JuniperCascorClientError
 from juniper_cascor_client_streams._loop_thread import LoopThread
-from juniper_cascor_client_streams._stream import DEFAULT_WS_BASE_URL, StreamOptions
 from juniper_cascor_client_streams.control import CascorControlStream
+from juniper_cascor_client_streams.options import DEFAULT_WS_BASE_URL, StreamOptions
 from juniper_cascor_client_streams.queueing import QueuePolicy
 from juniper_cascor_client_streams.training import CascorTrainingStream, Message, MessageIterator
 

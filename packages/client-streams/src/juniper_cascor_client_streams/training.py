@@ -29,8 +29,9 @@ from juniper_cascor_client_streams._frames import (
     report_unrecognized,
     resume_text,
 )
-from juniper_cascor_client_streams._stream import DEFAULT_WS_BASE_URL, BaseStream, StreamOptions
+from juniper_cascor_client_streams._stream import BaseStream
 from juniper_cascor_client_streams.chunks import ChunkError, ChunkReassembler
+from juniper_cascor_client_streams.options import DEFAULT_WS_BASE_URL, StreamOptions
 from juniper_cascor_client_streams.queueing import MessageQueue, QueueClosedError, QueuePolicy
 from juniper_cascor_protocol.envelope import BaseEnvelope, CommandEnvelope
 
