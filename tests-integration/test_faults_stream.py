@@ -84,7 +84,8 @@ async def test_pending_commands_fail_fast_when_the_connection_drops(
         assert not isinstance(failed.value, JuniperCascorTimeoutError)
         assert control.pending_commands == 0
         if reconnect is None:
-            await async_wait_until(lambda: not control.is_connected, within=5.0, what="closed")
+            await async_wait_until(lambda: control.last_error, within=5.0, what="closed")
+            assert not control.is_connected
             return
         await async_wait_until(lambda: control.reconnects == 1, within=5.0, what="reconnected")
         fake_server.faults.delay_commands(None)

@@ -60,10 +60,10 @@ async def test_xor_quick_start_converges_while_watched(
         column, row = _nearest(boundary["x"], x), _nearest(boundary["y"], y)
         assert boundary["predictions"][row][column] == xor_class_at(x, y), (x, y)
 
-    where = "fake server" if target.is_fake else "target server"
-    report_figure(f"XOR to 100% accuracy ({where}), wall seconds", f"{wall:.3f}")
-    report_figure(f"XOR to 100% accuracy ({where}), hidden units", str(hidden_units))
-    report_figure(f"XOR to 100% accuracy ({where}), epochs", str(metrics[-1]["epoch"]))
+    label = f"XOR to 100% accuracy ({target.kind})"
+    report_figure(f"{label}, wall seconds", f"{wall:.3f}")
+    report_figure(f"{label}, hidden units", str(hidden_units))
+    report_figure(f"{label}, epochs", str(metrics[-1]["epoch"]))
 
 
 def test_quick_start_from_blocking_code(target: Target, client: JuniperCascorClient) -> None:

@@ -76,6 +76,11 @@ class Target:
         """Whether the target is the embedded fake server."""
         return self.server is not None
 
+    @property
+    def kind(self) -> str:
+        """``fake server`` or ``target server`` (labels of reported figures)."""
+        return "fake server" if self.is_fake else "target server"
+
     def client(self, **options: Any) -> JuniperCascorClient:
         """A REST client of the target (close it, or use it as a context manager)."""
         options.setdefault("api_key", self.api_key)

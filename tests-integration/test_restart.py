@@ -1,0 +1,67 @@
+"""A server restart: resume fails with ``server_restarted``, fresh state follows, REST works."""
+
+from __future__ import annotations
+
+import asyncio
+
+from cascor_suite.data import XOR_EPOCHS, XOR_ONE_HOT, XOR_X, inline_start
+from cascor_suite.target import QUICK_RECONNECT, Target
+from cascor_suite.waits import async_wait_until
+from juniper_cascor_client import JuniperCascorClient, JuniperCascorClientError
+from juniper_cascor_client.testing import FakeCascorServer
+
+_RESTART_CLOSE = 1012
+_FRESH = ["connection_established", "resume_failed", "initial_status", "state", "initial_metrics"]
+
+
+async def test_restart_delivers_resume_failed_then_fresh_state(
+    target: Target, fake_server: FakeCascorServer, client: JuniperCascorClient
+) -> None:
+    old_id = client.health_check()["data"]["server_instance_id"]
+    lost: list[JuniperCascorClientError] = []
+    async with (
+        target.watch_training(reconnect=QUICK_RECONNECT, on_disconnect=lost.append) as watch,
+        target.control_stream(reconnect=QUICK_RECONNECT) as control,
+    ):
+        assert watch.stream.server_instance_id == old_id
+        await asyncio.to_thread(client.create_network, input_size=2, output_size=2)
+        await watch.next_of_type("topology", since=0)  # a numbered frame: there is a seq to resume
+        since = watch.mark()
+        new_id = fake_server.faults.restart()
+        failed = await watch.next_of_type("resume_failed", since=since)
+        await watch.next_of_type("initial_metrics", since=since)
+        assert watch.types(since) == _FRESH
+        assert failed["data"]["reason"] == "server_restarted"
+        assert watch.of_type("connection_established", since)[0]["data"]["server_instance_id"] == (
+            new_id
+        )
+        assert watch.stream.server_instance_id == new_id != old_id
+
+        await async_wait_until(lambda: control.reconnects == 1, within=5.0, what="control back")
+        after = watch.mark()
+        answer = await control.start(**inline_start(XOR_X, XOR_ONE_HOT, XOR_EPOCHS))
+        assert answer["data"]["status"] == "success"
+        await watch.wait_event("training_complete", since=after)
+
+    seqs = watch.seqs(after)
+    assert seqs == list(range(1, len(seqs) + 1)), "numbering did not restart from 1 without gaps"
+    assert [error.close_code for error in lost] == [_RESTART_CLOSE]
+    assert client.health_check()["data"]["server_instance_id"] == new_id
+    status = client.get_training_status()["data"]
+    assert status["training_active"] is False
+    assert status["train_accuracy"] == 1.0
+
+
+async def test_restart_ends_streams_without_a_policy(
+    target: Target, fake_server: FakeCascorServer
+) -> None:
+    async with target.watch_training() as watch, target.control_stream() as control:
+        fake_server.faults.restart()
+        await watch.wait_ended(within=5.0)
+        await async_wait_until(lambda: control.last_error, within=5.0, what="control closed")
+        assert not control.is_connected
+        assert watch.error is None
+        assert watch.stream.close_code == _RESTART_CLOSE
+        assert control.close_code == _RESTART_CLOSE
+    with target.client() as client:
+        assert client.get_training_status()["status"] == "success"
