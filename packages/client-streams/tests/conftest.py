@@ -81,7 +81,7 @@ class CascorServer:
         self.api_key: str | None = None
         self.refuse: str | None = None  # None, "close4001" or "http403"
         self.send_handshake = True
-        self.bad_handshake = False
+        self.bad_handshake: dict[str, Any] | None = None
         self.send_initial_status = True
         self.resume_wait = 0.2
         self.on_command: CommandHandler = answer_success
@@ -197,7 +197,7 @@ class CascorServer:
 
     async def _serve_training(self, peer: Peer) -> None:
         if self.bad_handshake:
-            peer.push({"type": "state", "timestamp": time.time(), "data": {}})
+            peer.push(self.bad_handshake)
         elif self.send_handshake:
             peer.push({"type": "connection_established", "timestamp": time.time(), "data": {
                 "connections": len(self.training) + 1, "server_instance_id": self.instance_id,

@@ -54,8 +54,15 @@ async def test_a_missing_handshake_times_out_and_is_retried(server) -> None:
     assert server.attempts == 3
 
 
-async def test_an_invalid_handshake_is_a_protocol_error(server) -> None:
-    server.bad_handshake = True
+@pytest.mark.parametrize(
+    "first_frame",
+    [
+        {"type": "state", "timestamp": 1.0, "data": {}},
+        {"type": "connection_established", "data": "not an object"},
+    ],
+)
+async def test_an_invalid_handshake_is_a_protocol_error(server, first_frame) -> None:
+    server.bad_handshake = first_frame
     with pytest.raises(JuniperCascorProtocolError, match="connection_established"):
         await CascorTrainingStream(server.url).connect()
 

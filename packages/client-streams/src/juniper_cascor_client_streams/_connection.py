@@ -45,7 +45,7 @@ from juniper_cascor_client_core import (
     JuniperCascorStreamClosedError,
     JuniperCascorTimeoutError,
 )
-from juniper_cascor_client_streams._frames import Decoded, decode_frame
+from juniper_cascor_client_streams._frames import Decoded, decode_frame, report_unrecognized
 from juniper_cascor_client_streams.reconnect import Backoff
 
 __all__ = [
@@ -165,7 +165,9 @@ async def open_connection(settings: ConnectionSettings) -> OpenConnection:
         await close_quietly(socket, abort=True)
         raise translate_error(exc, url=settings.url) from exc
     handshake = decode_frame(raw)
-    if handshake.frame is None or handshake.frame.get("type") != "connection_established":
+    if not handshake.envelope.is_known:
+        report_unrecognized(handshake, endpoint=settings.endpoint, logger=logger)
+    if handshake.label != "connection_established" or not handshake.envelope.is_known:
         await close_quietly(socket, abort=True)
         raise JuniperCascorProtocolError(
             f"{settings.url} did not open with a connection_established frame "

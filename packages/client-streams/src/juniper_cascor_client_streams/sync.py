@@ -17,8 +17,9 @@ has a running loop of its own. Every blocking call takes a timeout and raises
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from types import TracebackType
 from typing import Any, Self, Unpack
 
@@ -137,7 +138,7 @@ class BlockingControlStream:
         return self._stream
 
     @property
-    def loop(self) -> Any:
+    def loop(self) -> asyncio.AbstractEventLoop:
         """The private event loop the stream runs on."""
         return self._runner.loop
 
@@ -234,7 +235,7 @@ class BlockingControlStream:
         self.close()
 
 
-def _quietly(runner: LoopThread, coro: Any, timeout: float) -> None:
+def _quietly(runner: LoopThread, coro: Coroutine[Any, Any, None], timeout: float) -> None:
     """Run a clean-up coroutine, logging instead of raising when it fails."""
     try:
         runner.run(coro, timeout)
