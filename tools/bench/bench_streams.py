@@ -62,10 +62,14 @@ async def _serve(port_queue: Any) -> None:
         {
             "type": "connection_established",
             "timestamp": time.time(),
-            "data": {"connections": 1, "server_instance_id": "bench", "server_start_time": 0.0,
-                     "replay_buffer_capacity": 1024},
+            "data": {
+                "connections": 1,
+                "server_instance_id": "bench",
+                "server_start_time": 0.0,
+                "replay_buffer_capacity": 1024,
+            },
         }
-    )  # fmt: skip
+    )
 
     async def handler(ws: ServerConnection) -> None:
         if ws.request.path == "/ws/control":

@@ -105,9 +105,14 @@ class CascorServer:
 
     async def start(self) -> None:
         self._server = await serve(
-            self._handle, "127.0.0.1", 0, process_request=self._process_request,
-            ping_interval=None, max_size=2**24, close_timeout=1,
-        )  # fmt: skip
+            self._handle,
+            "127.0.0.1",
+            0,
+            process_request=self._process_request,
+            ping_interval=None,
+            max_size=2**24,
+            close_timeout=1,
+        )
 
     async def stop(self) -> None:
         assert self._server is not None
@@ -199,9 +204,18 @@ class CascorServer:
         if self.bad_handshake:
             peer.push(self.bad_handshake)
         elif self.send_handshake:
-            peer.push({"type": "connection_established", "timestamp": time.time(), "data": {
-                "connections": len(self.training) + 1, "server_instance_id": self.instance_id,
-                "server_start_time": 0.0, "replay_buffer_capacity": 1024}})  # fmt: skip
+            peer.push(
+                {
+                    "type": "connection_established",
+                    "timestamp": time.time(),
+                    "data": {
+                        "connections": len(self.training) + 1,
+                        "server_instance_id": self.instance_id,
+                        "server_start_time": 0.0,
+                        "replay_buffer_capacity": 1024,
+                    },
+                }
+            )
         first = None
         with contextlib.suppress(TimeoutError, ConnectionClosed):
             first = json.loads(await asyncio.wait_for(peer.ws.recv(), self.resume_wait))
@@ -231,8 +245,13 @@ class CascorServer:
             reason = "out_of_range"
         else:
             missed = [frame for frame in self.history if frame["seq"] > last_seq]
-            peer.push({"type": "resume_ok", "timestamp": time.time(),
-                       "data": {"replayed_count": len(missed)}})  # fmt: skip
+            peer.push(
+                {
+                    "type": "resume_ok",
+                    "timestamp": time.time(),
+                    "data": {"replayed_count": len(missed)},
+                }
+            )
             for frame in missed:
                 peer.push(frame)
             self.replayed += len(missed)

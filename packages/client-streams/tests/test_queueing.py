@@ -114,8 +114,12 @@ async def test_block_policy_delivers_everything_through_a_small_queue(server) ->
 async def test_drop_oldest_policy_on_a_stream(server) -> None:
     frames = [("metrics", {"epoch": n}) for n in range(50)]
     received, dropped = await read_all_late(server, "drop_oldest", frames)
-    assert [data for _, data in received] == [{"epoch": 47}, {"epoch": 48}, {"epoch": 49},
-                                              {"event": "end"}]  # fmt: skip
+    assert [data for _, data in received] == [
+        {"epoch": 47},
+        {"epoch": 48},
+        {"epoch": 49},
+        {"event": "end"},
+    ]
     assert dropped == 2 + 50 + 1 - 4  # handshake, initial_status, 50 metrics, end; 4 kept
 
 
@@ -123,7 +127,12 @@ async def test_latest_policy_on_a_stream(server) -> None:
     frames = [("metrics", {"epoch": n}) for n in range(30)]
     frames[10:10] = [("state", {"status": "Paused"})]
     received, dropped = await read_all_late(server, "latest", frames)
-    assert [kind for kind, _ in received] == ["connection_established", "initial_status",
-                                              "state", "metrics", "event"]  # fmt: skip
+    assert [kind for kind, _ in received] == [
+        "connection_established",
+        "initial_status",
+        "state",
+        "metrics",
+        "event",
+    ]
     assert received[3][1] == {"epoch": 29}
     assert dropped == 29

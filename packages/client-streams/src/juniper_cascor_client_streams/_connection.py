@@ -198,8 +198,12 @@ async def open_with_retries(
             attempt += 1
             logger.info(
                 "%s: connection attempt failed (%s); retry %d of %d in %.2f s",
-                settings.endpoint, exc, attempt, retries, delay,
-            )  # fmt: skip
+                settings.endpoint,
+                exc,
+                attempt,
+                retries,
+                delay,
+            )
             await asyncio.sleep(delay)
 
 
@@ -222,8 +226,9 @@ async def reopen(settings: ConnectionSettings, backoff: Backoff) -> OpenConnecti
             raise
         except JuniperCascorClientError as exc:
             last_error = exc
-            logger.info("%s: reconnection attempt %d failed: %s", settings.endpoint,
-                        backoff.attempts, exc)  # fmt: skip
+            logger.info(
+                "%s: reconnection attempt %d failed: %s", settings.endpoint, backoff.attempts, exc
+            )
     raise last_error or JuniperCascorConnectionError(
         f"{settings.url}: gave up reconnecting after {backoff.attempts} attempts"
     )

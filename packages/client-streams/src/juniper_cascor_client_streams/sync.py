@@ -78,9 +78,13 @@ def iter_training(
 
     async def create() -> CascorTrainingStream:
         return CascorTrainingStream(
-            base_url, api_key, typed=typed, queue_size=queue_size, queue_policy=queue_policy,
+            base_url,
+            api_key,
+            typed=typed,
+            queue_size=queue_size,
+            queue_policy=queue_policy,
             **options,
-        )  # fmt: skip
+        )
 
     try:
         stream = runner.run(create(), timeout)

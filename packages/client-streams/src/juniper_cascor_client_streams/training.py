@@ -120,8 +120,7 @@ class CascorTrainingStream(BaseStream):
         self._started = False
         self._dropped_before = 0
         self._callbacks: dict[str, list[Callback]] = {kind: [] for kind in CALLBACK_TYPES}
-        given = (on_metrics, on_state, on_topology, on_cascade_add, on_event,
-                 on_candidate_progress)  # fmt: skip
+        given = (on_metrics, on_state, on_topology, on_cascade_add, on_event, on_candidate_progress)
         for kind, callback in zip(CALLBACK_TYPES, given, strict=True):
             if callback is not None:
                 self._callbacks[kind].append(callback)
