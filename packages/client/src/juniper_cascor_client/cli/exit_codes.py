@@ -14,6 +14,10 @@ Each expected failure has its own code so scripts can tell them apart::
     9    unavailable: the service or the worker system is unavailable or rate limiting (503/429)
     10   missing optional dependency: install the extra the message names
     130  interrupted (Ctrl-C)
+
+A control command refused with an error ``code`` maps like the HTTP error it stands for
+(``conflict`` -> 8, ``not_found`` -> 7, ``validation_error``/``bad_request``/``unknown_command``
+-> 5, ``service_unavailable`` -> 9); other refusals are 1.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import TextIO
 
 from juniper_cascor_client_core.exceptions import (
     JuniperCascorAuthenticationError,
+    JuniperCascorCommandError,
     JuniperCascorConfigurationError,
     JuniperCascorConflictError,
     JuniperCascorConnectionError,
@@ -82,9 +87,20 @@ _BY_ERROR: tuple[tuple[type[Exception], ExitCode], ...] = (
     (JuniperCascorRateLimitedError, ExitCode.UNAVAILABLE),
 )
 
+_BY_COMMAND_CODE: dict[str, ExitCode] = {
+    "conflict": ExitCode.CONFLICT,
+    "not_found": ExitCode.NOT_FOUND,
+    "validation_error": ExitCode.VALIDATION,
+    "bad_request": ExitCode.VALIDATION,
+    "unknown_command": ExitCode.VALIDATION,
+    "service_unavailable": ExitCode.UNAVAILABLE,
+}
+
 
 def exit_code_for(error: Exception) -> ExitCode:
     """Return the exit code for a client error (``ERROR`` when no specific code applies)."""
+    if isinstance(error, JuniperCascorCommandError):
+        return _BY_COMMAND_CODE.get((error.code or "").lower(), ExitCode.ERROR)
     for error_type, code in _BY_ERROR:
         if isinstance(error, error_type):
             return code

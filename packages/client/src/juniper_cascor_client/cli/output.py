@@ -10,14 +10,24 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["Output", "fields_table", "format_percent", "format_value", "records_table"]
+__all__ = [
+    "Output",
+    "fields_table",
+    "format_field",
+    "format_percent",
+    "format_value",
+    "records_table",
+]
 
 Document = Mapping[str, Any]
+
+_TIME_FIELDS = frozenset({"modified", "timestamp", "last_heartbeat", "server_start_time"})
 
 
 class Output:
@@ -51,6 +61,20 @@ class Output:
             self.console.print(text)
 
 
+def format_field(name: str, value: Any) -> str:
+    """Format a named value: epoch-second timestamps (``modified``, ``*_at``...) as local time."""
+    if _is_time_field(name) and isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value).isoformat(sep=" ", timespec="seconds")
+        except (OverflowError, OSError, ValueError):
+            pass  # not a plausible timestamp: shown as the number it is
+    return format_value(value)
+
+
+def _is_time_field(name: str) -> bool:
+    return name in _TIME_FIELDS or name.endswith("_at")
+
+
 def format_value(value: Any) -> str:
     """Format a value for a table cell: 4 significant digits for floats, ``-`` for nothing."""
     if value is None:
@@ -75,17 +99,25 @@ def fields_table(title: str, fields: Mapping[str, Any]) -> Table:
     table.add_column("field", style="bold")
     table.add_column("value")
     for name, value in fields.items():
-        table.add_row(name, format_value(value))
+        table.add_row(name, format_field(name, value))
     return table
 
 
 def records_table(
     title: str, records: Iterable[Mapping[str, Any]], columns: Sequence[tuple[str, str]]
 ) -> Table:
-    """A table with one row per record; ``columns`` pairs each record key with its header."""
+    """A table with one row per record; ``columns`` pairs each record key with its header.
+
+    The first column (an id, to be copied) is never shortened; the others fold when narrow.
+    """
+    rows = [[format_field(key, record.get(key)) for key, _ in columns] for record in records]
     table = Table(title=title, title_justify="left")
-    for _, header in columns:
-        table.add_column(header)
-    for record in records:
-        table.add_row(*(format_value(record.get(key)) for key, _ in columns))
+    for index, (_, header) in enumerate(columns):
+        if index == 0:
+            widest = max((len(row[0]) for row in rows), default=0)
+            table.add_column(header, no_wrap=True, min_width=max(widest, len(header)))
+        else:
+            table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
     return table

@@ -10,7 +10,7 @@ from rich.console import Console
 from juniper_cascor_client.cli.commands._base import SubParsers, add_command, data_of
 from juniper_cascor_client.cli.context import Context
 from juniper_cascor_client.cli.follow import metric
-from juniper_cascor_client.cli.output import fields_table
+from juniper_cascor_client.cli.output import fields_table, format_percent
 from juniper_cascor_client_core.exceptions import JuniperCascorNotFoundError
 
 __all__ = ["register"]
@@ -45,7 +45,7 @@ def run_status(args: argparse.Namespace, ctx: Context) -> int:
     document = {"url": ctx.url, "health": health, "network": network, "training": training}
 
     def render(console: Console) -> None:
-        console.print(fields_table(f"juniper-cascor at {ctx.url}", _summary(document)))
+        console.print(fields_table("juniper-cascor status", _summary(document)))
 
     ctx.out.emit(document, render)
     return 0
@@ -56,6 +56,7 @@ def _summary(document: dict[str, Any]) -> dict[str, Any]:
     network = document["network"]
     machine = training.get("state_machine") or {}
     fields: dict[str, Any] = {
+        "url": document["url"],
         "health": health.get("status") if isinstance(health, dict) else health,
         "version": health.get("version") if isinstance(health, dict) else None,
         "network": "none" if network is None else network.get("network_id", "loaded"),
@@ -70,7 +71,7 @@ def _summary(document: dict[str, Any]) -> dict[str, Any]:
             "active": training.get("training_active"),
             "epoch": training.get("current_epoch"),
             "loss": metric(training, "train_loss"),
-            "accuracy": metric(training, "train_accuracy"),
+            "accuracy": format_percent(metric(training, "train_accuracy")),
         }
     )
     return fields

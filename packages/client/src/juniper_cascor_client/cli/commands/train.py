@@ -88,8 +88,13 @@ def run_train(args: argparse.Namespace, ctx: Context) -> int:
             inline_data=data.inline_data(),
         )
         document: dict[str, Any] = {"network": network, "created": created, "samples": len(data)}
+        ctx.out.note(
+            f"{'created' if created else 'using'} network {network.get('network_id', '')} "
+            f"({data.input_size} inputs, {data.output_size} outputs); "
+            f"training on {len(data)} samples from {args.data}"
+        )
+        record = RunRecord()
         if args.watch:
-            record = RunRecord()
 
             async def begin() -> None:
                 document["training"] = data_of(await asyncio.to_thread(start))
@@ -100,12 +105,6 @@ def run_train(args: argparse.Namespace, ctx: Context) -> int:
             document["training"] = data_of(start())
 
     def render(console: Console) -> None:
-        verb = "created" if created else "using"
-        console.print(
-            f"{verb} network {network.get('network_id', '')} "
-            f"({data.input_size} inputs, {data.output_size} outputs); "
-            f"training started on {len(data)} samples from {args.data}"
-        )
         if args.watch:
             render_run(console, record, title="run summary")
         else:
