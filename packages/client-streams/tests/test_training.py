@@ -169,10 +169,10 @@ async def test_send_command_goes_over_the_training_socket(server) -> None:
 class FailingStream(CascorTrainingStream):
     """A stream whose frame handling has a bug on ``event`` frames."""
 
-    async def _handle(self, decoded: Any) -> None:
+    def _handle(self, decoded: Any) -> Any:
         if decoded.label == "event":
             raise KeyError("a bug")
-        await super()._handle(decoded)
+        return super()._handle(decoded)
 
 
 async def test_a_failing_reader_ends_the_stream_with_an_error(server, caplog) -> None:

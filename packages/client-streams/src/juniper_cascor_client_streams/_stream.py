@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable
 from types import TracebackType
 from typing import Any, ClassVar, Self, Unpack
 
@@ -214,8 +215,13 @@ class BaseStream:
     async def _opened(self, handshake: Decoded, *, reconnected: bool) -> None:
         """A connection was opened (its handshake frame is ``handshake``)."""
 
-    async def _handle(self, decoded: Decoded) -> None:
-        """Handle one inbound frame other than ``ping``."""
+    def _handle(self, decoded: Decoded) -> Awaitable[None] | None:
+        """Handle one inbound frame other than ``ping``.
+
+        Synchronous, so the common case costs no coroutine; return an awaitable when the
+        reader must wait (e.g. for room in a queue).
+        """
+        return None
 
     def _lost(self, error: JuniperCascorClientError) -> None:
         """The connection was lost with ``error`` (called before any reconnection)."""
@@ -299,11 +305,12 @@ class BaseStream:
                 decoded = decode_frame(raw)
                 if not decoded.envelope.is_known:
                     report_unrecognized(decoded, endpoint=self.endpoint, logger=logger)
-                if decoded.label == "ping":
+                if decoded.envelope.type == "ping":
                     await send_text(socket, PONG_TEXT, url=self.url)
                     self.pongs_sent += 1
                     continue
-                await self._handle(decoded)
+                if (waiting := self._handle(decoded)) is not None:
+                    await waiting
         except JuniperCascorClientError as error:
             self._record_close(opened, error)
             return error

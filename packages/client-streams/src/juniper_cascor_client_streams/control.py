@@ -118,10 +118,9 @@ class CascorControlStream(BaseStream):
         entry = self._pending.register(command, timeout=wait, max_wait=self.max_command_wait)
         try:
             await self._send(command_text(command, params, entry.command_id))
-        except BaseException:
-            self._pending.discard(entry)
-            raise
-        frame = await self._pending.wait(entry)
+            frame = await entry.future
+        finally:
+            self._pending.discard(entry)  # on every way out: answer, error, timeout, cancel
         if self.raise_on_error if raise_on_error is None else raise_on_error:
             _raise_for_status(frame, entry.command_id)
         return frame
@@ -181,14 +180,12 @@ class CascorControlStream(BaseStream):
 
     # -- hooks ----------------------------------------------------------------------------
 
-    async def _handle(self, decoded: Decoded) -> None:
+    def _handle(self, decoded: Decoded) -> None:
         frame = decoded.frame
         if frame is None or frame.get("type") != "command_response":
             return
         data = frame.get("data")
-        if not isinstance(data, dict):
-            return
-        if self._pending.deliver(frame, data) is None:
+        if isinstance(data, dict) and self._pending.deliver(frame, data) is None:
             logger.info(
                 "control: answer to no pending command (id %r, status %r)",
                 data.get("command_id"),

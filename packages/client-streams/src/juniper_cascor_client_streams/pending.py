@@ -86,7 +86,10 @@ class PendingCommands:
         return len(self._entries)
 
     def register(self, command: str, *, timeout: float, max_wait: float) -> PendingCommand:
-        """Create the entry of a command about to be sent.
+        """Create the entry of a command about to be sent; its timer starts now.
+
+        The caller awaits ``entry.future`` (the answer frame, or ``JuniperCascorTimeoutError``
+        when the deadline passes, or the connection error) and then calls :meth:`discard`.
 
         Raises:
             JuniperCascorOverloadError: When ``max_pending`` commands are already in flight.
@@ -109,18 +112,6 @@ class PendingCommands:
         entry.arm()
         self._entries[entry.command_id] = entry
         return entry
-
-    async def wait(self, entry: PendingCommand) -> dict[str, Any]:
-        """Wait for the answer of ``entry`` and remove it, whatever happens.
-
-        Raises:
-            JuniperCascorTimeoutError: When the (possibly extended) deadline passes.
-            JuniperCascorConnectionError: When the connection was lost meanwhile.
-        """
-        try:
-            return await entry.future
-        finally:
-            self.discard(entry)
 
     def discard(self, entry: PendingCommand) -> None:
         """Remove ``entry`` if it is still in the table and settle its future (idempotent)."""

@@ -18,6 +18,7 @@ instance changes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from typing import Any, TypeAlias, Unpack
 
 from juniper_cascor_client_core import JuniperCascorConnectionError
@@ -243,30 +244,31 @@ class CascorTrainingStream(BaseStream):
                 self.last_seq = None
                 self._reassembler.clear()
             self.server_instance_id = instance
-        await self._deliver(handshake)
+        if (waiting := self._deliver(handshake)) is not None:
+            await waiting
 
-    async def _handle(self, decoded: Decoded) -> None:
+    def _handle(self, decoded: Decoded) -> Awaitable[None] | None:
         frame = decoded.frame
         if frame is None:
-            return
+            return None
         seq = frame.get("seq")
         if type(seq) is int:
             last = self.last_seq
             if last is not None:
                 if seq <= last:
                     self.duplicates += 1
-                    return
+                    return None
                 self.gaps += seq - last - 1
             self.last_seq = seq
         label = decoded.envelope.type
         if label == "chunked_message":
             original = self._reassemble(frame)
             if original is None:
-                return
+                return None
             decoded = original
         elif label == "resume_failed":
             logger.warning("training: resume failed (%s); resync from REST", frame.get("data"))
-        await self._deliver(decoded)
+        return self._deliver(decoded)
 
     def _reassemble(self, frame: dict[str, Any]) -> Decoded | None:
         data = frame.get("data")
@@ -282,11 +284,12 @@ class CascorTrainingStream(BaseStream):
             report_unrecognized(decoded, endpoint=self.endpoint, logger=logger)
         return decoded if decoded.frame is not None else None
 
-    async def _deliver(self, decoded: Decoded) -> None:
-        if decoded.frame is not None:
-            message = decoded.envelope if self.typed else decoded.frame
-            if not self._queue.offer(message):
-                await self._queue.put(message)
+    def _deliver(self, decoded: Decoded) -> Awaitable[None] | None:
+        """Queue the message; return the wait for room when the queue cannot take it now."""
+        if decoded.frame is None:
+            return None
+        message = decoded.envelope if self.typed else decoded.frame
+        return None if self._queue.offer(message) else self._queue.put(message)
 
     def _finish(self, error: Exception | None) -> None:
         self._queue.close(error)
