@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cascor_suite.recorded import count_requests
 from cascor_suite.target import API_KEY_ENV, QUICK_RECONNECT, Target
 from juniper_cascor_client import (
     CascorControlStream,
@@ -18,10 +19,6 @@ _WRONG = "not-the-key"
 pytestmark = pytest.mark.fake_server(api_keys=[_KEY])
 
 
-def _hits(server: FakeCascorServer, path: str) -> int:
-    return sum(1 for r in server.requests if r.path == path)
-
-
 def test_rest_refuses_a_wrong_key_once(target: Target, fake_server: FakeCascorServer) -> None:
     with target.client() as client:
         assert client.create_network(input_size=2, output_size=1)["status"] == "success"
@@ -31,7 +28,7 @@ def test_rest_refuses_a_wrong_key_once(target: Target, fake_server: FakeCascorSe
         assert refused.value.status_code == 401
         assert _WRONG not in f"{refused.value} {refused.value!r}"
         assert client.is_alive() is True, "the liveness probe needs no key"
-    assert _hits(fake_server, "/v1/training/status") == 1
+    assert count_requests(fake_server, "/v1/training/status") == 1
 
 
 @pytest.mark.parametrize("stream_type", [CascorTrainingStream, CascorControlStream])
@@ -45,7 +42,7 @@ async def test_websocket_refuses_a_wrong_key_without_retrying(
         await stream.connect(retries=3, delay=0.01)
     assert refused.value.close_code == 4001
     assert not stream.is_connected
-    assert _hits(fake_server, stream.path) == 1
+    assert count_requests(fake_server, stream.path) == 1
 
 
 async def test_reconnect_policy_stops_at_a_refused_key(
@@ -58,7 +55,7 @@ async def test_reconnect_policy_stops_at_a_refused_key(
         await watch.wait_ended(within=5.0)
     assert isinstance(watch.error, JuniperCascorAuthenticationError)
     assert watch.error.close_code == 4001
-    assert _hits(fake_server, "/ws/training") == 1
+    assert count_requests(fake_server, "/ws/training") == 1
 
 
 async def test_key_from_the_environment(

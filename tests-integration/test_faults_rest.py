@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from cascor_suite.data import XOR_EPOCHS, XOR_ONE_HOT, XOR_X, inline_start
+from cascor_suite.recorded import count_requests
 from cascor_suite.target import Target
 from juniper_cascor_client import (
     JuniperCascorClient,
+    JuniperCascorClientError,
     JuniperCascorConnectionError,
     JuniperCascorServiceUnavailableError,
     JuniperCascorTimeoutError,
@@ -16,10 +20,6 @@ from juniper_cascor_client.testing import FakeCascorServer
 
 _STATUS = "/v1/training/status"
 _START = "/v1/training/start"
-
-
-def _hits(server: FakeCascorServer, method: str, path: str) -> int:
-    return sum(1 for r in server.requests if (r.method, r.path) == (method, path))
 
 
 def test_silent_server_times_out_a_call(target: Target, fake_server: FakeCascorServer) -> None:
@@ -45,7 +45,7 @@ def test_get_answered_503_with_retry_after_is_retried(
 ) -> None:
     fake_server.faults.fail_requests(_STATUS, 503, times=2, retry_after=0.05)
     assert client.get_training_status()["status"] == "success"
-    assert _hits(fake_server, "GET", _STATUS) == 3
+    assert count_requests(fake_server, _STATUS, "GET") == 3
 
 
 def test_retry_after_beyond_the_cap_gives_up_at_once(
@@ -56,29 +56,37 @@ def test_retry_after_beyond_the_cap_gives_up_at_once(
         with pytest.raises(JuniperCascorServiceUnavailableError) as refused:
             client.get_training_status()
         assert refused.value.status_code == 503
-    assert _hits(fake_server, "GET", _STATUS) == 1
+    assert count_requests(fake_server, _STATUS, "GET") == 1
 
 
-def test_post_answered_503_is_not_retried(
-    fake_server: FakeCascorServer, client: JuniperCascorClient
+def _answer_503(server: FakeCascorServer) -> None:
+    server.faults.fail_requests(_START, 503, times=1, retry_after=0)
+
+
+def _close_after_read(server: FakeCascorServer) -> None:
+    server.faults.close_after_read(_START, method="POST")
+
+
+@pytest.mark.parametrize(
+    ("inject", "error"),
+    [
+        (_answer_503, JuniperCascorServiceUnavailableError),
+        (_close_after_read, JuniperCascorConnectionError),
+    ],
+    ids=["503-retry-after", "closed-after-read"],
+)
+def test_a_failed_post_is_sent_exactly_once(
+    fake_server: FakeCascorServer,
+    client: JuniperCascorClient,
+    inject: Callable[[FakeCascorServer], None],
+    error: type[JuniperCascorClientError],
 ) -> None:
     client.create_network(input_size=2, output_size=2)
-    fake_server.faults.fail_requests(_START, 503, times=1, retry_after=0)
-    with pytest.raises(JuniperCascorServiceUnavailableError):
+    inject(fake_server)
+    with pytest.raises(error) as failed:
         client.start_training(**inline_start(XOR_X, XOR_ONE_HOT, XOR_EPOCHS))
-    assert _hits(fake_server, "POST", _START) == 1
-    assert client.get_training_status()["data"]["training_active"] is False
-
-
-def test_post_closed_after_reading_is_sent_once(
-    fake_server: FakeCascorServer, client: JuniperCascorClient
-) -> None:
-    client.create_network(input_size=2, output_size=2)
-    fake_server.faults.close_after_read(_START, method="POST")
-    with pytest.raises(JuniperCascorConnectionError) as lost:
-        client.start_training(**inline_start(XOR_X, XOR_ONE_HOT, XOR_EPOCHS))
-    assert not isinstance(lost.value, JuniperCascorTimeoutError)
-    assert _hits(fake_server, "POST", _START) == 1
+    assert not isinstance(failed.value, JuniperCascorTimeoutError)
+    assert count_requests(fake_server, _START, "POST") == 1
     assert client.get_training_status()["data"]["training_active"] is False
 
 
@@ -88,4 +96,4 @@ def test_get_closed_after_reading_is_retried(
     client.create_network(input_size=2, output_size=2)
     fake_server.faults.close_after_read("/v1/network", times=2, method="GET")
     assert client.get_network()["data"]["input_size"] == 2
-    assert _hits(fake_server, "GET", "/v1/network") == 3
+    assert count_requests(fake_server, "/v1/network", "GET") == 3

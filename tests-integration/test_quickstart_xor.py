@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 
 from cascor_suite.data import XOR_EPOCHS, XOR_ONE_HOT, XOR_X, inline_start, xor_class_at
 from cascor_suite.target import Target
@@ -72,7 +73,8 @@ def test_quick_start_from_blocking_code(target: Target, client: JuniperCascorCli
     deadline = time.monotonic() + _CONVERGE_WITHIN
     with BlockingControlStream(target.ws_url, target.api_key, timeout=10.0) as control:
         messages = iter_training(target.ws_url, target.api_key, timeout=10.0, close_timeout=1.0)
-        try:
+        assert isinstance(messages, Generator)  # closing it disconnects
+        with contextlib.closing(messages):
             for message in messages:
                 assert isinstance(message, dict)
                 assert time.monotonic() < deadline, f"no convergence; saw {seen[-20:]}"
@@ -82,8 +84,6 @@ def test_quick_start_from_blocking_code(target: Target, client: JuniperCascorCli
                     assert answer["data"]["status"] == "success"
                 if message["type"] == "event" and message["data"]["event"] == "training_complete":
                     break
-        finally:
-            messages.close()
     assert seen[0] == "connection_established"
     assert "cascade_add" in seen
     assert client.get_metrics()["data"]["train_accuracy"] == 1.0

@@ -21,7 +21,8 @@ from juniper_cascor_client import (
     JuniperCascorServiceUnavailableError,
 )
 from juniper_cascor_client.testing import FakeCascorServer
-from juniper_cascor_client.testing.worker import WorkerThread
+from juniper_cascor_client.testing.worker import CandidateWorker, WorkerThread
+from juniper_cascor_protocol.worker import TaskAssign
 
 _POOL = 6
 
@@ -36,6 +37,17 @@ def _workers(client: JuniperCascorClient) -> dict[str, dict[str, Any]]:
     return {worker["worker_id"]: worker for worker in data["workers"]}
 
 
+def _registered(*threads: WorkerThread) -> list[tuple[CandidateWorker, str]]:
+    """Each thread's worker and the id the server assigned it."""
+    pairs = []
+    for thread in threads:
+        worker = thread.worker
+        assert worker is not None
+        assert worker.worker_id is not None
+        pairs.append((worker, worker.worker_id))
+    return pairs
+
+
 def test_workers_train_the_candidates(target: Target, client: JuniperCascorClient) -> None:
     _workers(client)
     options: dict[str, Any] = {"api_key": target.api_key, "heartbeat_interval": 0.1}
@@ -43,10 +55,9 @@ def test_workers_train_the_candidates(target: Target, client: JuniperCascorClien
         WorkerThread(target.ws_url, name="integration-a", **options) as first,
         WorkerThread(target.ws_url, name="integration-b", **options) as second,
     ):
-        threads = (first, second)
-        ids = [thread.worker.worker_id for thread in threads if thread.worker]
-        assert len(ids) == 2
-        assert all(worker_id and worker_id.startswith("worker-") for worker_id in ids)
+        registered = _registered(first, second)
+        ids = [worker_id for _, worker_id in registered]
+        assert all(worker_id.startswith("worker-") for worker_id in ids)
         listed = _workers(client)
         assert set(ids) <= set(listed)
         before = {worker_id: client.get_worker(worker_id)["data"] for worker_id in ids}
@@ -75,15 +86,11 @@ def test_workers_train_the_candidates(target: Target, client: JuniperCascorClien
         assert sum(worker["tasks_completed"] for worker in after.values()) == _POOL * hidden_units
         assert all(worker["tasks_failed"] == 0 for worker in after.values())
         assert all(worker["recent_task_durations_seconds"] for worker in after.values())
-        for thread in threads:
-            assert thread.worker is not None
-            worker_id = thread.worker.worker_id
-            assert isinstance(worker_id, str)
-            wait_until(
-                lambda t=thread, w=worker_id: t.worker.accepted == after[w]["tasks_completed"],
-                within=5.0,
-                what="every result acknowledged to the worker",
-            )
+        wait_until(
+            lambda: all(w.accepted == after[i]["tasks_completed"] for w, i in registered),
+            within=5.0,
+            what="every result acknowledged to its worker",
+        )
         totals = client.get_worker_stats()["data"]
         assert totals["total_tasks_completed"] >= _POOL * hidden_units
         assert totals["total_tasks_failed"] == 0
@@ -109,6 +116,7 @@ async def test_rejected_results_fall_back_to_the_server(
     assert record["tasks_completed"] == 0
     assert record["health_score"] == 0.0
     first = worker.assigned[0]
+    assert isinstance(first.message, TaskAssign)
     assert list(first.message.tensor_manifest) == ["candidate_input", "residual_error"]
     samples = 4
     assert first.tensors["candidate_input"].shape == (samples, 2)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import Callable
 from typing import Any
 
+from cascor_suite.waits import Deadline
 from juniper_cascor_client import CascorTrainingStream, JuniperCascorClientError
 
 __all__ = ["TrainingWatch"]
@@ -95,19 +95,7 @@ class TrainingWatch:
         Raises:
             AssertionError: When ``within`` seconds pass first, or the stream ended first.
         """
-        deadline = time.monotonic() + within
-        while True:
-            self._changed.clear()
-            if predicate():
-                return
-            remaining = deadline - time.monotonic()
-            if self.ended or remaining <= 0:
-                reason = f"the stream ended ({self.error!r})" if self.ended else "timed out"
-                raise AssertionError(
-                    f"{reason} waiting {within} s for {what}; received {self.types()[-30:]}"
-                )
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), remaining)
+        await self._until(predicate, Deadline(within, what), fail_on_end=True)
 
     async def next_of_type(self, kind: str, *, since: int, within: float = 10.0) -> Frame:
         """The first message of type ``kind`` at or after index ``since`` (waiting for it).
@@ -143,11 +131,23 @@ class TrainingWatch:
         Raises:
             AssertionError: When it is still going after ``within`` seconds.
         """
-        deadline = time.monotonic() + within
-        while not self.ended:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"the stream did not end within {within} s")
+        await self._until(lambda: self.ended, Deadline(within, "ended"), fail_on_end=False)
+
+    async def _until(
+        self, predicate: Callable[[], object], deadline: Deadline, *, fail_on_end: bool
+    ) -> None:
+        while True:
             self._changed.clear()
+            if predicate():
+                return
+            if fail_on_end and self.ended:
+                raise AssertionError(
+                    f"the stream ended ({self.error!r}) before {deadline.what}; "
+                    f"received {self.types()[-30:]}"
+                )
+            try:
+                deadline.check()
+            except AssertionError as exc:
+                raise AssertionError(f"{exc}; received {self.types()[-30:]}") from None
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), remaining)
+                await asyncio.wait_for(self._changed.wait(), deadline.remaining())
