@@ -14,10 +14,15 @@ import pytest
 
 
 def loaded_modules(import_path: str) -> set[str]:
-    """Import ``import_path`` in a fresh interpreter and return the top-level modules loaded."""
+    """Load ``import_path`` and every public name in a fresh interpreter; return the modules.
+
+    Touching each name of ``__all__`` also loads what a package imports lazily.
+    """
     code = (
-        "import json, sys\n"
-        f"import {import_path}\n"
+        "import importlib, json, sys\n"
+        f"module = importlib.import_module({import_path!r})\n"
+        "for name in getattr(module, '__all__', ()):\n"
+        "    getattr(module, name)\n"
         "print(json.dumps(sorted({name.split('.')[0] for name in sys.modules})))\n"
     )
     result = subprocess.run(
