@@ -48,6 +48,18 @@ def test_get_answered_503_with_retry_after_is_retried(
     assert count_requests(fake_server, _STATUS, "GET") == 3
 
 
+def test_other_server_errors_are_the_base_error_and_not_retried(
+    fake_server: FakeCascorServer, client: JuniperCascorClient
+) -> None:
+    fake_server.faults.fail_requests(_STATUS, 500, times=1)
+    with pytest.raises(JuniperCascorClientError) as failed:
+        client.get_training_status()
+    assert type(failed.value) is JuniperCascorClientError
+    assert failed.value.status_code == 500
+    assert str(failed.value).startswith("HTTP 500: ")
+    assert count_requests(fake_server, _STATUS, "GET") == 1
+
+
 def test_retry_after_beyond_the_cap_gives_up_at_once(
     target: Target, fake_server: FakeCascorServer
 ) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from cascor_suite.counters import unrecognized_frames
 from cascor_suite.data import XOR_EPOCHS, XOR_ONE_HOT, XOR_X, inline_start
+from cascor_suite.recorded import count_requests
 from cascor_suite.target import QUICK_RECONNECT, Target
 from cascor_suite.waits import async_wait_until
 from juniper_cascor_client import (
@@ -217,3 +218,78 @@ async def test_a_healthy_server_sends_no_unrecognised_frame(
         if target.is_fake:
             await async_wait_until(lambda: watch.stream.pongs_sent > 0, within=5.0, what="ping")
     assert (unrecognized_frames("training"), unrecognized_frames("control")) == before
+
+
+@pytest.mark.fake_server(ping_interval=0.05, pong_timeout=0.2)
+async def test_application_pings_are_answered_on_both_streams(
+    target: Target, fake_server: FakeCascorServer
+) -> None:
+    async with target.watch_training() as watch, target.control_stream() as control:
+        await async_wait_until(
+            lambda: min(watch.stream.pongs_sent, control.pongs_sent) >= 10,
+            within=5.0,
+            what="ten pings answered on each stream",
+        )
+        assert (await control.set_params({"patience": 30}))["data"]["status"] == "success"
+        assert watch.stream.is_connected
+        assert not watch.ended
+    assert "ping" not in watch.types()
+
+
+@pytest.mark.parametrize("path", ["/ws/training", "/ws/control"])
+async def test_a_busy_server_is_retried_until_it_accepts(
+    target: Target, fake_server: FakeCascorServer, path: str
+) -> None:
+    channel = path.rsplit("/", 1)[-1]
+    fake_server.faults.refuse_handshakes(channel, 1013, times=2, reason="Too many connections")
+    stream = target.training_stream() if channel == "training" else target.control_stream()
+    await stream.connect(retries=3, delay=0.01)
+    try:
+        assert stream.is_connected
+    finally:
+        await stream.disconnect()
+    assert count_requests(fake_server, path) == 3
+
+
+async def test_a_chunked_broadcast_cut_by_a_drop_arrives_once_and_whole(
+    target: Target, fake_server: FakeCascorServer
+) -> None:
+    blob = "z" * 600_000
+    async with target.watch_training(reconnect=QUICK_RECONNECT) as watch:
+        since = watch.mark()
+        fake_server.faults.broadcast("event", {"event": "numbered"})
+        await watch.wait_event("numbered", since=since)  # a seq to resume from
+        fake_server.faults.broadcast("event", {"event": "big", "blob": blob})
+        assert fake_server.faults.drop_connections("training") == 1
+        fake_server.faults.broadcast("event", {"event": "after"})
+        await watch.wait_event("after", since=since)
+        stream = watch.stream
+        assert stream.reconnects == 1
+    big = watch.events("big", since)
+    assert len(big) == 1
+    assert big[0]["data"]["blob"] == blob
+    assert (stream.gaps, stream.duplicates, stream.pending_chunk_sets) == (0, 0, 0)
+
+
+@pytest.mark.fake_server(replay_capacity=8)
+async def test_resume_beyond_the_replay_buffer_fails_and_resyncs(
+    target: Target, fake_server: FakeCascorServer
+) -> None:
+    slow = ReconnectPolicy(initial_delay=0.3, max_delay=0.3, jitter="none", max_attempts=10)
+    async with target.watch_training(reconnect=slow) as watch:
+        since = watch.mark()
+        fake_server.faults.broadcast("event", {"event": "numbered"})
+        await watch.wait_event("numbered", since=since)
+        assert fake_server.faults.drop_connections("training") == 1
+        for index in range(20):  # more than the buffer holds, while the stream is away
+            fake_server.faults.broadcast("event", {"event": "missed", "index": index})
+        failed = await watch.next_of_type("resume_failed", since=since)
+        await watch.next_of_type("initial_metrics", since=watch.messages.index(failed))
+        fake_server.faults.broadcast("event", {"event": "after"})
+        await watch.wait_event("after", since=since)
+        stream = watch.stream
+    assert failed["data"]["reason"] == "out_of_range"
+    after_failure = watch.types(watch.messages.index(failed))
+    assert after_failure[:4] == ["resume_failed", "initial_status", "state", "initial_metrics"]
+    assert stream.duplicates == 0
+    assert stream.gaps > 0, "the frames the buffer no longer held are counted as a gap"

@@ -7,9 +7,16 @@ import contextlib
 import time
 from collections.abc import Callable, Generator
 
+import pytest
+
 from cascor_suite.data import XOR_EPOCHS, XOR_ONE_HOT, XOR_X, inline_start, xor_class_at
 from cascor_suite.target import Target
-from juniper_cascor_client import BlockingControlStream, JuniperCascorClient, iter_training
+from juniper_cascor_client import (
+    BlockingControlStream,
+    JuniperCascorClient,
+    JuniperCascorValidationError,
+    iter_training,
+)
 
 _CONVERGE_WITHIN = 60.0
 _BOUNDARY_RESOLUTION = 13
@@ -96,3 +103,11 @@ def test_probes_and_health(client: JuniperCascorClient) -> None:
     assert client.wait_for_ready(timeout=5.0, poll_interval=0.05) is True
     network = client.get_network()["data"]
     assert (network["input_size"], network["output_size"]) == (2, 1)
+
+
+def test_invalid_parameters_are_validation_errors(client: JuniperCascorClient) -> None:
+    with pytest.raises(JuniperCascorValidationError) as refused:
+        client.create_network(input_size=2, output_size=1, learning_rate=-1.0)
+    assert refused.value.status_code == 422
+    assert "body.learning_rate: " in str(refused.value)
+    assert "[{" not in str(refused.value), "the detail list was rendered as a Python repr"
