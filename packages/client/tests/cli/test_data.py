@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -26,7 +27,8 @@ def _write(path: Path, text: str) -> Path:
 @pytest.mark.parametrize(("inputs_key", "targets_key"), [("inputs", "targets"), ("x", "y")])
 def test_npz_with_either_pair_of_names(tmp_path: Path, inputs_key: str, targets_key: str) -> None:
     path = tmp_path / "xor.npz"
-    np.savez(path, **{inputs_key: np.array(XOR_X), targets_key: np.array([0, 1, 1, 0])})
+    arrays: dict[str, Any] = {inputs_key: np.array(XOR_X), targets_key: np.array([0, 1, 1, 0])}
+    np.savez(path, **arrays)
     data = load_training_data(path)
     assert data.inputs.tolist() == XOR_X
     assert data.targets.tolist() == XOR_Y

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from juniper_cascor_client.cli.output import Output
 from juniper_cascor_client_core.constants import DEFAULT_BASE_URL
-from juniper_cascor_client_core.urls import normalize_base_url, websocket_base_url
+from juniper_cascor_client_core.urls import http_base_url, websocket_base_url
 from juniper_cascor_client_rest import JuniperCascorClient
 
 __all__ = ["URL_ENV", "Context"]
@@ -33,12 +33,14 @@ class Context:
     def from_args(cls, args: argparse.Namespace) -> Context:
         """Resolve the global options (``--url`` falls back to ``$JUNIPER_CASCOR_URL``).
 
+        A ``ws://``/``wss://`` URL is accepted for the same service (``http``/``https``).
+
         Raises:
             JuniperCascorConfigurationError: When the URL is malformed.
         """
         url = args.url or os.environ.get(URL_ENV) or DEFAULT_BASE_URL
         return cls(
-            url=normalize_base_url(url),
+            url=http_base_url(url),
             api_key=args.api_key,
             timeout=args.timeout,
             out=Output(json_mode=args.json),

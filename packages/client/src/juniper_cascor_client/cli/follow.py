@@ -147,6 +147,8 @@ class RunRecord:
             view.state(data)
         elif kind == "initial_status" and data.get("training_active") is True:
             self.running_seen = True
+            machine = data.get("state_machine")
+            self._state(machine if isinstance(machine, Mapping) else data)
         elif kind == "event" and data.get("event") in FINISH_EVENTS and self.running_seen:
             self.finish_event = dict(data)
 

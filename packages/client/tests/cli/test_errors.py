@@ -1,0 +1,119 @@
+"""Exit codes and one-line messages of the expected failures, and the help text."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from juniper_cascor_client.testing import FakeCascorServer
+
+from .conftest import Cli
+
+
+def _refused_url() -> str:
+    """A loopback URL where nothing listens (the port was just released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def test_help_lists_every_command_and_the_exit_codes(cli: Cli) -> None:
+    result = cli("--help")
+    assert result.code == 0
+    for command in ("demo", "status", "watch", "train", "control", "snapshots", "workers"):
+        assert command in result.stdout
+    assert "plot" in result.stdout
+    assert "serve-fake" in result.stdout
+    assert "exit codes:" in result.stdout
+    for line in ("3    server unreachable", "4    API key", "5    request rejected"):
+        assert line in result.stdout
+
+
+def test_usage_errors_exit_2(cli: Cli) -> None:
+    result = cli("control", "set-params", "learning_rate")
+    assert result.code == 2
+    assert "expected key=value" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_malformed_url_is_a_usage_error(cli: Cli) -> None:
+    cli("--url", "http://", "status").assert_error(2, "no host")
+
+
+def test_connection_refused_exits_3_with_one_line(cli: Cli) -> None:
+    result = cli("status", "--json", "--url", _refused_url())
+    result.assert_error(3, "connect")
+    error = result.json()["error"]
+    assert (error["exit_code"], error["code"]) == (3, "connection")
+    assert error["type"] == "JuniperCascorConnectionError"
+
+
+def test_connection_refused_on_the_control_stream_exits_3(cli: Cli) -> None:
+    cli("control", "stop", "--url", _refused_url()).assert_error(3, "/ws/control")
+
+
+@pytest.mark.cascor_server(api_keys=["right-key"])
+def test_wrong_api_key_exits_4_and_never_shows_the_key(
+    cli: Cli, cascor_server: FakeCascorServer
+) -> None:
+    result = cli("--url", cascor_server.http_url, "--api-key", "wrong-key", "status")
+    result.assert_error(4, "")
+    assert "wrong-key" not in result.stdout + result.stderr
+
+
+@pytest.mark.cascor_server(api_keys=["right-key"])
+def test_wrong_api_key_on_the_training_stream_exits_4(
+    cli: Cli, cascor_server: FakeCascorServer
+) -> None:
+    result = cli("watch", "--duration", "5", "--url", cascor_server.ws_url, "--api-key", "nope")
+    result.assert_error(4, "")
+
+
+@pytest.mark.cascor_server(api_keys=["right-key"])
+def test_api_key_from_the_environment(cli: Cli, cascor_server: FakeCascorServer) -> None:
+    env = {"JUNIPER_CASCOR_API_KEY": "right-key", "JUNIPER_CASCOR_URL": cascor_server.http_url}
+    result = cli("status", "--json", env=env)
+    assert result.code == 0, result
+    assert result.json()["health"]["status"] == "healthy"
+    assert "right-key" not in result.stdout + result.stderr
+
+
+def test_bad_data_file_exits_5(cli: Cli, cascor_server: FakeCascorServer, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("1,2,3\n4,5\n", encoding="utf-8")
+    result = cli("train", "--data", str(bad), "--url", cascor_server.http_url)
+    result.assert_error(5, "line 2: 2 columns, expected 3")
+    assert cascor_server.state.network is None  # nothing was sent
+
+
+def test_missing_data_file_exits_5(cli: Cli, tmp_path: Path) -> None:
+    cli("train", "--data", str(tmp_path / "absent.npz")).assert_error(5, "cannot read")
+
+
+def test_not_found_exits_7_with_a_json_error(cli: Cli, cascor_server: FakeCascorServer) -> None:
+    result = cli("--json", "--url", cascor_server.http_url, "snapshots", "load", "no_such_id")
+    result.assert_error(7, "no_such_id")
+    assert result.json()["error"]["code"] == "not_found"
+
+
+def test_a_missing_extra_exits_10_naming_it(
+    cascor_server: FakeCascorServer, tmp_path: Path
+) -> None:
+    script = (
+        "import sys; sys.modules['matplotlib'] = None\n"
+        "from juniper_cascor_client.cli import main\n"
+        f"raise SystemExit(main(['--url', {cascor_server.http_url!r}, 'plot', 'boundary', "
+        f"{str(tmp_path / 'b.png')!r}]))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert completed.returncode == 10
+    assert "juniper-cascor-client[plot]" in completed.stderr
+    assert len(completed.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "b.png").exists()

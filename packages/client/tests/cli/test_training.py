@@ -1,0 +1,160 @@
+"""status, train, watch, control and demo against a fake server in the test process."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from juniper_cascor_client.testing import FakeCascorServer
+
+from .conftest import Cli
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+FAST_STREAM = {"resume_window": 0.05}
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """(width, height) of a PNG, read with matplotlib after checking the signature."""
+    from matplotlib.image import imread
+
+    assert path.read_bytes()[:8] == PNG_SIGNATURE
+    height, width = imread(path).shape[:2]
+    return width, height
+
+
+@pytest.mark.cascor_server(scenario="idle")
+def test_status_json_and_table(cli: Cli, cascor_server: FakeCascorServer) -> None:
+    document = cli("status", "--json", "--url", cascor_server.http_url).json()
+    assert set(document) == {"url", "health", "network", "training"}
+    assert document["network"]["input_size"] == 2
+    assert document["training"]["training_active"] is False
+    table = cli("--url", cascor_server.http_url, "status")
+    assert table.code == 0
+    assert "healthy" in table.stdout
+    assert "2 / 1" in table.stdout
+
+
+def test_status_without_a_network(cli: Cli, cascor_server: FakeCascorServer) -> None:
+    document = cli("status", "--json", "--url", cascor_server.http_url).json()
+    assert document["network"] is None
+
+
+def test_train_creates_a_network_sized_from_the_csv(
+    cli: Cli, cascor_server: FakeCascorServer, tmp_path: Path
+) -> None:
+    data = tmp_path / "three.csv"
+    data.write_text("a,b,c,y0,y1\n0,0,1,1,0\n1,1,0,0,1\n0,1,1,1,0\n", encoding="utf-8")
+    result = cli("train", "--json", "--data", str(data), "--targets", "2",
+                 "--url", cascor_server.http_url)  # fmt: skip
+    assert result.code == 0, result
+    document = result.json()
+    assert document["created"] is True
+    assert document["samples"] == 3
+    assert (document["network"]["input_size"], document["network"]["output_size"]) == (3, 2)
+    assert document["training"]["training_active"] is True
+    assert cascor_server.wait_until_idle(30)
+
+
+@pytest.mark.cascor_server(scenario="idle", **FAST_STREAM)
+def test_train_watch_follows_the_run_to_the_end(
+    cli: Cli, cascor_server: FakeCascorServer, tmp_path: Path
+) -> None:
+    data = tmp_path / "xor.npz"
+    np.savez(data, x=[[0, 0], [0, 1], [1, 0], [1, 1]], y=[0, 1, 1, 0])
+    result = cli("train", "--json", "--watch", "--data", str(data), "--url", cascor_server.http_url)
+    assert result.code == 0, result
+    document = result.json()
+    assert document["created"] is False  # the idle scenario's 2-1 network fits
+    run = document["run"]
+    assert run["finished"] is True
+    assert run["status"] == "Completed"
+    assert run["outcome"] == "converged"
+    assert run["final_accuracy"] == 1.0
+    assert run["metrics_received"] == run["epochs"] > 0
+
+
+@pytest.mark.cascor_server(scenario="idle")
+def test_train_refuses_a_network_of_another_size_unless_recreate(
+    cli: Cli, cascor_server: FakeCascorServer, tmp_path: Path
+) -> None:
+    data = tmp_path / "wide.json"
+    data.write_text(json.dumps({"inputs": [[0, 0, 0], [1, 1, 1]], "targets": [0, 1]}), "utf-8")
+    refused = cli("train", "--data", str(data), "--url", cascor_server.http_url)
+    refused.assert_error(5, "pass --recreate")
+    recreated = cli("train", "--json", "--recreate", "--data", str(data),
+                    "--max-hidden-units", "2", "--url", cascor_server.http_url)  # fmt: skip
+    assert recreated.code == 0, recreated
+    assert recreated.json()["network"]["input_size"] == 3
+    assert cascor_server.state.config.max_hidden_units == 2
+    assert cascor_server.wait_until_idle(30)
+
+
+@pytest.mark.cascor_server(scenario="two_spiral_training", **FAST_STREAM)
+def test_watch_stops_after_count_metrics(cli: Cli, cascor_server: FakeCascorServer) -> None:
+    result = cli("watch", "--json", "--count", "3", "--url", cascor_server.ws_url)
+    assert result.code == 0, result
+    document = result.json()
+    assert document["run"]["metrics_received"] == 3
+    epochs = [frame["epoch"] for frame in document["metrics"]]
+    assert len(epochs) == 3
+    assert epochs == sorted(epochs)
+
+
+@pytest.mark.cascor_server(scenario="two_spiral_training", **FAST_STREAM)
+def test_watch_draws_a_table_and_summary(cli: Cli, cascor_server: FakeCascorServer) -> None:
+    result = cli("watch", "--count", "2", "--url", cascor_server.http_url)
+    assert result.code == 0, result
+    assert "latest epochs" in result.stdout
+    assert "run summary" in result.stdout
+    assert re.search(r"metrics frames\s*│ 2 ", result.stdout), result.stdout
+
+
+@pytest.mark.cascor_server(scenario="idle", **FAST_STREAM)
+def test_watch_stops_after_duration_on_an_idle_server(
+    cli: Cli, cascor_server: FakeCascorServer
+) -> None:
+    result = cli("watch", "--json", "--duration", "0.5", "--url", cascor_server.http_url)
+    assert result.code == 0, result
+    run = result.json()["run"]
+    assert run["finished"] is False
+    assert run["metrics_received"] == 0
+
+
+@pytest.mark.cascor_server(scenario="two_spiral_training")
+def test_control_commands_and_their_exit_codes(cli: Cli, cascor_server: FakeCascorServer) -> None:
+    url = ("--url", cascor_server.http_url)
+    paused = cli("control", "pause", "--json", *url)
+    assert paused.code == 0, paused
+    assert paused.json()["status"] == "success"
+    assert cascor_server.state.status.value == "Paused"
+    cli("control", "pause", *url).assert_error(8, "paused")
+    changed = cli("control", "set-params", "learning_rate=0.2", "patience=40", "--json", *url)
+    assert changed.code == 0, changed
+    assert (cascor_server.state.config.learning_rate, cascor_server.state.config.patience) == (
+        0.2,
+        40,
+    )
+    cli("control", "set-params", "no_such_param=1", *url).assert_error(5, "")
+    stopped = cli("control", "stop", *url)
+    assert stopped.code == 0, stopped
+    assert "success" in stopped.stdout
+    assert cascor_server.wait_until_idle(10)
+
+
+def test_demo_trains_xor_and_writes_the_plot(cli: Cli, tmp_path: Path) -> None:
+    plot = tmp_path / "demo.png"
+    result = cli("demo", "--json", "--plot", str(plot))
+    assert result.code == 0, result
+    document = result.json()
+    assert document["problem"] == "xor"
+    run = document["run"]
+    assert run["finished"] is True
+    assert run["final_accuracy"] == 1.0
+    assert run["hidden_units"] >= 0
+    assert run["wall_time_s"] > 0
+    assert document["stopped_at_time_limit"] is False
+    assert png_size(plot) == (1300, 550)

@@ -1,0 +1,197 @@
+"""Pure parts of the command line: argument types, exit codes, frame bookkeeping, decoding."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from juniper_cascor_client.cli.commands.control import parse_assignment
+from juniper_cascor_client.cli.exit_codes import ExitCode, exit_code_for, exit_codes_epilog
+from juniper_cascor_client.cli.follow import RunRecord
+from juniper_cascor_client.cli.output import format_field, format_percent, format_value
+from juniper_cascor_client.cli.progress import QuietRunView
+from juniper_cascor_client.cli.remote import boundary_grid, training_points
+from juniper_cascor_client_core.exceptions import (
+    JuniperCascorAuthenticationError,
+    JuniperCascorClientError,
+    JuniperCascorCommandError,
+    JuniperCascorConfigurationError,
+    JuniperCascorConflictError,
+    JuniperCascorNotFoundError,
+    JuniperCascorProtocolError,
+    JuniperCascorRateLimitedError,
+    JuniperCascorStreamClosedError,
+    JuniperCascorTimeoutError,
+    JuniperCascorValidationError,
+)
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=20,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("learning_rate=0.1", ("learning_rate", 0.1)),
+        ("patience=10", ("patience", 10)),
+        ("flag=true", ("flag", True)),
+        ("name=adam", ("name", "adam")),
+        ('quoted="x y"', ("quoted", "x y")),
+        ("empty=", ("empty", "")),
+    ],
+)
+def test_assignments_read_json_scalars(text: str, expected: tuple[str, Any]) -> None:
+    assert parse_assignment(text) == expected
+
+
+@pytest.mark.parametrize("text", ["novalue", "=1", "1x=2", "a b=1", "x=[1]", 'x={"a": 1}'])
+def test_bad_assignments_are_usage_errors(text: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError, match=r"key=value|scalar"):
+        parse_assignment(text)
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (JuniperCascorStreamClosedError("closed"), ExitCode.CONNECTION),
+        (JuniperCascorAuthenticationError("no"), ExitCode.AUTHENTICATION),
+        (JuniperCascorValidationError("bad"), ExitCode.VALIDATION),
+        (JuniperCascorTimeoutError("slow"), ExitCode.TIMEOUT),
+        (JuniperCascorNotFoundError("gone"), ExitCode.NOT_FOUND),
+        (JuniperCascorConflictError("busy"), ExitCode.CONFLICT),
+        (JuniperCascorRateLimitedError("slow down"), ExitCode.UNAVAILABLE),
+        (JuniperCascorConfigurationError("bad url"), ExitCode.USAGE),
+        (JuniperCascorProtocolError("odd"), ExitCode.ERROR),
+        (JuniperCascorClientError("HTTP 500: boom"), ExitCode.ERROR),
+        (JuniperCascorCommandError("x", code="conflict"), ExitCode.CONFLICT),
+        (JuniperCascorCommandError("x", code="unknown_command"), ExitCode.VALIDATION),
+        (JuniperCascorCommandError("x", code="internal_error"), ExitCode.ERROR),
+        (JuniperCascorCommandError("x"), ExitCode.ERROR),
+    ],
+)
+def test_exit_code_for(error: Exception, code: ExitCode) -> None:
+    assert exit_code_for(error) is code
+
+
+def test_epilog_lists_every_exit_code() -> None:
+    epilog = exit_codes_epilog()
+    for code in ExitCode:
+        assert f"  {code.value:<4} " in epilog
+
+
+def _observe(record: RunRecord, *frames: dict[str, Any]) -> RunRecord:
+    for frame in frames:
+        record.observe(frame, QuietRunView())
+    return record
+
+
+def _metrics(epoch: int, loss: float) -> dict[str, Any]:
+    return {"type": "metrics", "data": {"epoch": epoch, "train_loss": loss, "hidden_units": 0}}
+
+
+def test_a_stale_terminal_state_does_not_finish_a_fresh_subscription() -> None:
+    record = _observe(
+        RunRecord(),
+        {"type": "initial_status", "data": {"training_active": False}},
+        {"type": "state", "data": {"status": "Completed"}},
+        {"type": "event", "data": {"event": "training_complete"}},
+    )
+    assert not record.finished
+    assert record.status is None
+
+
+def test_a_run_seen_running_finishes_with_its_state_and_event() -> None:
+    record = _observe(
+        RunRecord(),
+        {"type": "state", "data": {"status": "Started", "phase": "Output"}},
+        _metrics(1, 0.5),
+        {"type": "cascade_add", "data": {"epoch": 1, "hidden_units": 1}},
+        _metrics(2, 0.25),
+        {"type": "state", "data": {"status": "Completed"}},
+    )
+    assert record.finished
+    assert record.finish_event is None
+    _observe(record, {"type": "event", "data": {"event": "training_complete", "outcome": "x"}})
+    summary = record.summary()
+    assert (summary["outcome"], summary["epochs"], summary["final_loss"]) == ("x", 2, 0.25)
+    assert (record.epochs, record.losses, record.unit_epochs) == ([1, 2], [0.5, 0.25], [1])
+
+
+def test_legacy_metric_names_are_read() -> None:
+    record = _observe(RunRecord(), {"type": "metrics", "data": {"epoch": 3, "loss": 0.1,
+                                                                "accuracy": 0.9}})  # fmt: skip
+    assert (record.summary()["final_loss"], record.summary()["final_accuracy"]) == (0.1, 0.9)
+
+
+@given(st.lists(st.fixed_dictionaries({"type": st.text(max_size=12), "data": JSON})))
+def test_any_frames_are_recorded_without_error(frames: list[dict[str, Any]]) -> None:
+    record = _observe(RunRecord(), *frames)
+    assert record.metrics_received == sum(
+        frame["type"] == "metrics" and isinstance(frame["data"], dict) for frame in frames
+    )
+
+
+def test_boundary_grid_reads_axes_or_ranges() -> None:
+    grid = boundary_grid({"x": [0, 1, 2], "y": [5, 6], "z": [[0, 1, 0], [1, 0, 1]]})
+    assert grid.values.shape == (2, 3)
+    assert grid.ys.tolist() == [5.0, 6.0]
+    ranged = boundary_grid({"x_range": [-1, 1], "y_range": [0, 1], "z": [[0, 1], [1, 0]]})
+    assert ranged.xs.tolist() == [-1.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [],
+        {"x": [0, 1], "y": [0, 1]},
+        {"x": [0, 1], "y": [0, 1], "z": [[0, 1], [1]]},
+        {"x": [0, 1, 2], "y": [0, 1], "z": [[0, 1], [1, 0]]},
+        {"x": [0, 1], "y": [0, 1], "z": [[0, float("nan")], [1, 0]]},
+        {"x_range": [0], "y": [0, 1], "z": [[0, 1], [1, 0]]},
+    ],
+)
+def test_malformed_boundaries_are_protocol_errors(data: Any) -> None:
+    with pytest.raises(JuniperCascorProtocolError, match="decision boundary"):
+        boundary_grid(data)
+
+
+@given(JSON)
+def test_boundary_decoding_never_raises_anything_else(data: Any) -> None:
+    try:
+        grid = boundary_grid(data)
+    except JuniperCascorProtocolError:
+        return
+    assert grid.values.ndim == 2
+
+
+@given(JSON)
+def test_training_points_never_raise(data: Any) -> None:
+    points = training_points(data)
+    assert points is None or len(points) > 0
+
+
+def test_training_points_of_both_shapes() -> None:
+    nested = training_points({"train": {"x": [[0, 1], [1, 0]], "y": [[1], [0]]}})
+    flat = training_points({"train_x": [[0, 1], [1, 0]], "train_y": [1, 0]})
+    assert nested is not None
+    assert flat is not None
+    assert nested.inputs.tolist() == flat.inputs.tolist()
+    assert nested.targets.tolist() == flat.targets.tolist()
+
+
+def test_value_formatting() -> None:
+    assert format_value(None) == "-"
+    assert format_value(0.123456) == "0.1235"
+    assert format_value(True) == "yes"
+    assert format_value({"a": 1}) == '{"a": 1}'
+    assert format_percent(0.975) == "97.5%"
+    assert format_percent(None) == "-"
+    assert format_field("modified", 0.0).startswith("1970-01-0")
+    assert format_field("epoch", 1795428372.9) == "1.795e+09"
