@@ -16,6 +16,7 @@ from juniper_cascor_client import (
     JuniperCascorClient,
     JuniperCascorClientError,
     JuniperCascorConnectionError,
+    JuniperCascorStreamClosedError,
     JuniperCascorTimeoutError,
     ReconnectPolicy,
 )
@@ -110,6 +111,18 @@ async def test_idle_timeout_detects_a_silent_server(
         await watch.wait_ended(within=3.0)
         assert watch.error is None
         assert (stream.close_reason or "").startswith("idle timeout")
+
+
+@pytest.mark.fake_server(idle_timeout=0.3)
+async def test_commands_after_the_server_closed_an_idle_connection_fail_at_once(
+    target: Target, fake_server: FakeCascorServer
+) -> None:
+    async with target.control_stream(command_timeout=30.0) as control:
+        await async_wait_until(lambda: control.last_error, within=5.0, what="idle close")
+        with pytest.raises(JuniperCascorStreamClosedError) as closed:
+            async with asyncio.timeout(5.0):
+                await control.set_params({"patience": 30})
+    assert (closed.value.close_code, closed.value.close_reason) == (1000, "Idle timeout")
 
 
 async def test_control_command_times_out_on_a_silent_server(

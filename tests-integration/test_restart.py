@@ -1,8 +1,11 @@
-"""A server restart: resume fails with ``server_restarted``, fresh state follows, REST works."""
+"""A server restart (resume fails with ``server_restarted``, fresh state follows, REST works)
+and a server shutdown."""
 
 from __future__ import annotations
 
 import asyncio
+
+import pytest
 
 from cascor_suite.data import XOR_EPOCHS, XOR_ONE_HOT, XOR_X, inline_start
 from cascor_suite.target import QUICK_RECONNECT, Target
@@ -10,11 +13,14 @@ from cascor_suite.waits import async_wait_until
 from juniper_cascor_client import (
     JuniperCascorClient,
     JuniperCascorClientError,
+    JuniperCascorConnectionError,
     JuniperCascorStreamClosedError,
+    JuniperCascorTimeoutError,
 )
 from juniper_cascor_client.testing import FakeCascorServer
 
 _RESTART_CLOSE = 1012
+_SHUTDOWN_CLOSE = 1001
 _FRESH = ["connection_established", "resume_failed", "initial_status", "state", "initial_metrics"]
 
 
@@ -72,3 +78,20 @@ async def test_restart_ends_streams_without_a_policy(
         assert control.close_code == _RESTART_CLOSE
     with target.client() as client:
         assert client.get_training_status()["status"] == "success"
+
+
+async def test_shutdown_ends_streams_and_rest_cannot_connect(
+    target: Target, fake_server: FakeCascorServer
+) -> None:
+    async with target.watch_training() as watch, target.control_stream() as control:
+        await asyncio.to_thread(fake_server.stop)
+        await watch.wait_ended(within=5.0)
+        await async_wait_until(lambda: control.last_error, within=5.0, what="control closed")
+        assert (watch.stream.close_code, control.close_code) == (_SHUTDOWN_CLOSE, _SHUTDOWN_CLOSE)
+        with pytest.raises(JuniperCascorStreamClosedError):
+            await control.set_params({"patience": 30})
+    with target.client(retries=1, backoff_factor=0.01) as client:
+        with pytest.raises(JuniperCascorConnectionError) as refused:
+            client.get_training_status()
+        assert not isinstance(refused.value, JuniperCascorTimeoutError)
+        assert client.is_alive() is False
