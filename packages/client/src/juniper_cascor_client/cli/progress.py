@@ -7,8 +7,8 @@ implement :class:`~juniper_cascor_client.cli.follow.RunView`.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
-from types import TracebackType
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from rich.console import Console, Group
@@ -36,16 +36,9 @@ _COLUMNS = (
 class QuietRunView:
     """Shows nothing; used with ``--json``."""
 
-    def __enter__(self) -> QuietRunView:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        return None
+    def showing(self) -> AbstractContextManager[None]:
+        """The span during which the view is on screen (for this one, nothing)."""
+        return nullcontext()
 
     def metrics(self, data: Mapping[str, Any]) -> None:
         """Ignore the metrics."""
@@ -82,19 +75,16 @@ class LiveRunView(QuietRunView):
         self.task = self.progress.add_task(title, total=None, scores="waiting for data")
         self.live = Live(console=console, refresh_per_second=8, get_renderable=self._render)
 
-    def __enter__(self) -> LiveRunView:
+    @contextmanager
+    def showing(self) -> Iterator[None]:
+        """Draw live until the block ends; the last frame stays on screen."""
         self.live.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.live.stop()
-        if not self.console.is_terminal:  # the final frame was printed without a line end
-            self.console.line()
+        try:
+            yield
+        finally:
+            self.live.stop()
+            if not self.console.is_terminal:  # the final frame was printed without a line end
+                self.console.line()
 
     def metrics(self, data: Mapping[str, Any]) -> None:
         """Advance the bar to the frame's epoch and add it to the table."""

@@ -11,7 +11,7 @@ from juniper_cascor_client_core.exceptions import JuniperCascorProtocolError
 if TYPE_CHECKING:
     from juniper_cascor_client.cli.app import Handler
 
-__all__ = ["SubParsers", "add_command", "data_of", "positive_float", "positive_int"]
+__all__ = ["SubParsers", "add_command", "add_group", "data_of", "positive_float", "positive_int"]
 
 SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -32,6 +32,19 @@ def add_command(
     if handler is not None:
         parser.set_defaults(handler=handler)
     return parser
+
+
+def add_group(
+    commands: SubParsers,
+    common: argparse.ArgumentParser,
+    name: str,
+    *,
+    help: str,
+    metavar: str = "ACTION",
+) -> SubParsers:
+    """Add a command whose own sub-commands (its actions) are added to the returned object."""
+    group = add_command(commands, common, name, help=help)
+    return group.add_subparsers(title=f"{metavar.lower()}s", metavar=metavar, required=True)
 
 
 def data_of(envelope: Mapping[str, Any]) -> Any:

@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from juniper_cascor_client.cli.commands._base import SubParsers, add_command
+from juniper_cascor_client.cli.commands._base import SubParsers, add_command, add_group
 from juniper_cascor_client.cli.context import Context
 from juniper_cascor_client_streams import BlockingControlStream
 
@@ -48,13 +48,12 @@ def parse_assignment(text: str) -> tuple[str, Any]:
 
 def register(commands: SubParsers, common: argparse.ArgumentParser) -> None:
     """Add ``control`` and its actions."""
-    control = add_command(
+    actions = add_group(
         commands,
         common,
         "control",
         help="start, stop, pause, resume, reset training or set parameters (via /ws/control)",
     )
-    actions = control.add_subparsers(title="actions", metavar="ACTION", required=True)
     for action, summary in _ACTIONS.items():
         parser = add_command(actions, common, action, help=summary, handler=run_control)
         parser.set_defaults(command=action.replace("-", "_"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from juniper_cascor_client._extras import require
-from juniper_cascor_client.cli.commands._base import SubParsers, add_command
+from juniper_cascor_client.cli.commands._base import SubParsers, add_command, add_group
 from juniper_cascor_client.cli.context import Context
 from juniper_cascor_client.cli.plotting import save_boundary_plot
 from juniper_cascor_client.cli.remote import fetch_boundary, fetch_training_points
@@ -30,8 +30,9 @@ def resolution(text: str) -> int:
 
 def register(commands: SubParsers, common: argparse.ArgumentParser) -> None:
     """Add ``plot`` and its kinds."""
-    plot = add_command(commands, common, "plot", help="draw PNG plots of the network")
-    kinds = plot.add_subparsers(title="plots", metavar="PLOT", required=True)
+    kinds = add_group(
+        commands, common, "plot", help="draw PNG plots of the network", metavar="PLOT"
+    )
     boundary = add_command(
         kinds,
         common,

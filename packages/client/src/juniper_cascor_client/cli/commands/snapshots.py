@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.console import Console
 
-from juniper_cascor_client.cli.commands._base import SubParsers, add_command, data_of
+from juniper_cascor_client.cli.commands._base import SubParsers, add_command, add_group, data_of
 from juniper_cascor_client.cli.context import Context
 from juniper_cascor_client.cli.output import records_table
 
@@ -23,8 +23,7 @@ _COLUMNS = (
 
 def register(commands: SubParsers, common: argparse.ArgumentParser) -> None:
     """Add ``snapshots`` and its actions."""
-    snapshots = add_command(commands, common, "snapshots", help="list, save or load snapshots")
-    actions = snapshots.add_subparsers(title="actions", metavar="ACTION", required=True)
+    actions = add_group(commands, common, "snapshots", help="list, save or load snapshots")
     add_command(actions, common, "list", help="list the saved snapshots", handler=run_list)
     save = add_command(actions, common, "save", help="save the current network", handler=run_save)
     save.add_argument("--description", default="", help="a note stored with the snapshot")

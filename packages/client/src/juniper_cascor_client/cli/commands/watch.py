@@ -89,7 +89,7 @@ def watch_run(
         JuniperCascorClientError: As :func:`~juniper_cascor_client.cli.follow.follow_training`.
     """
     view = QuietRunView() if ctx.out.json_mode else LiveRunView(ctx.out.console, title=title)
-    with view:
+    with view.showing():
         return asyncio.run(
             follow_training(
                 ctx.url,

@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.console import Console
 
-from juniper_cascor_client.cli.commands._base import SubParsers, add_command, data_of
+from juniper_cascor_client.cli.commands._base import SubParsers, add_command, add_group, data_of
 from juniper_cascor_client.cli.context import Context
 from juniper_cascor_client.cli.output import records_table
 
@@ -27,8 +27,7 @@ _COLUMNS = (
 
 def register(commands: SubParsers, common: argparse.ArgumentParser) -> None:
     """Add ``workers`` and its actions."""
-    workers = add_command(commands, common, "workers", help="list the workers or their stats")
-    actions = workers.add_subparsers(title="actions", metavar="ACTION", required=True)
+    actions = add_group(commands, common, "workers", help="list the workers or their stats")
     add_command(actions, common, "list", help="list the connected workers", handler=run_list)
     add_command(actions, common, "stats", help="show the worker pool's totals", handler=run_stats)
 
