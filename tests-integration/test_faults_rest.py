@@ -102,10 +102,9 @@ def test_a_failed_post_is_sent_exactly_once(
     assert client.get_training_status()["data"]["training_active"] is False
 
 
-def test_get_closed_after_reading_is_retried(
-    fake_server: FakeCascorServer, client: JuniperCascorClient
-) -> None:
-    client.create_network(input_size=2, output_size=2)
-    fake_server.faults.close_after_read("/v1/network", times=2, method="GET")
-    assert client.get_network()["data"]["input_size"] == 2
+def test_get_closed_after_reading_is_retried(target: Target, fake_server: FakeCascorServer) -> None:
+    with target.client(backoff_factor=0.01) as client:
+        client.create_network(input_size=2, output_size=2)
+        fake_server.faults.close_after_read("/v1/network", times=2, method="GET")
+        assert client.get_network()["data"]["input_size"] == 2
     assert count_requests(fake_server, "/v1/network", "GET") == 3

@@ -107,7 +107,7 @@ async def test_idle_timeout_detects_a_silent_server(
         stream = watch.stream
         await async_wait_until(lambda: stream.pongs_sent >= 12, within=5.0, what="pings answered")
         assert not watch.ended, "a healthy server that pings was taken for idle"
-        fake_server.faults.go_silent(1.5, "training")
+        fake_server.faults.go_silent(1.0, "training")
         await watch.wait_ended(within=3.0)
         assert watch.error is None
         assert (stream.close_reason or "").startswith("idle timeout")
@@ -129,7 +129,7 @@ async def test_control_command_times_out_on_a_silent_server(
     target: Target, fake_server: FakeCascorServer
 ) -> None:
     async with target.control_stream() as control:
-        fake_server.faults.go_silent(1.0, "control")
+        fake_server.faults.go_silent(0.6, "control")
         with pytest.raises(JuniperCascorTimeoutError):
             await control.set_params({"learning_rate": 0.02}, timeout=0.2)
         assert control.pending_commands == 0
