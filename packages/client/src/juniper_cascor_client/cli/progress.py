@@ -116,11 +116,18 @@ class LiveRunView(QuietRunView):
             self.progress.update(self.task, description=label)
 
     def _render(self) -> Group:
+        rows = tuple(self.rows)  # a snapshot: the refresh thread renders
+        # Validation columns only when the server reports validation metrics.
+        columns = [
+            (key, header)
+            for key, header in _COLUMNS
+            if not key.startswith("val_") or any(metric(row, key) is not None for row in rows)
+        ]
         table = Table(title="latest epochs", title_justify="left", expand=False)
-        for _, header in _COLUMNS:
+        for _, header in columns:
             table.add_column(header, justify="right")
-        for row in tuple(self.rows):  # a snapshot: the refresh thread renders
-            table.add_row(*(_cell(row, key) for key, _ in _COLUMNS))
+        for row in rows:
+            table.add_row(*(_cell(row, key) for key, _ in columns))
         return Group(self.progress, table)
 
 
