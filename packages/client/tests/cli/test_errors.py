@@ -101,19 +101,25 @@ def test_not_found_exits_7_with_a_json_error(cli: Cli, cascor_server: FakeCascor
     assert result.json()["error"]["code"] == "not_found"
 
 
+@pytest.mark.parametrize(
+    ("module", "command", "extra"),
+    [("matplotlib", ["plot", "boundary", "{png}"], "plot"), ("rich", ["status"], "cli")],
+)
 def test_a_missing_extra_exits_10_naming_it(
-    cascor_server: FakeCascorServer, tmp_path: Path
+    cascor_server: FakeCascorServer, tmp_path: Path, module: str, command: list[str], extra: str
 ) -> None:
+    png = tmp_path / "b.png"
+    argv = ["--url", cascor_server.http_url, *(arg.format(png=png) for arg in command)]
     script = (
-        "import sys; sys.modules['matplotlib'] = None\n"
+        f"import sys; sys.modules[{module!r}] = None\n"
         "from juniper_cascor_client.cli import main\n"
-        f"raise SystemExit(main(['--url', {cascor_server.http_url!r}, 'plot', 'boundary', "
-        f"{str(tmp_path / 'b.png')!r}]))\n"
+        f"raise SystemExit(main({argv!r}))\n"
     )
     completed = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
     )
     assert completed.returncode == 10
-    assert "juniper-cascor-client[plot]" in completed.stderr
+    assert f"juniper-cascor-client[{extra}]" in completed.stderr
     assert len(completed.stderr.strip().splitlines()) == 1
-    assert not (tmp_path / "b.png").exists()
+    assert "Traceback" not in completed.stderr
+    assert not png.exists()
