@@ -13,6 +13,7 @@ from cascor_suite.recorded import count_requests
 from cascor_suite.target import QUICK_RECONNECT, Target
 from cascor_suite.waits import async_wait_until
 from juniper_cascor_client import (
+    CascorTrainingStream,
     JuniperCascorClient,
     JuniperCascorClientError,
     JuniperCascorConnectionError,
@@ -306,3 +307,31 @@ async def test_resume_beyond_the_replay_buffer_fails_and_resyncs(
     assert after_failure[:4] == ["resume_failed", "initial_status", "state", "initial_metrics"]
     assert stream.duplicates == 0
     assert stream.gaps > 0, "the frames the buffer no longer held are counted as a gap"
+
+
+async def test_stream_that_saw_no_numbered_frame_still_resumes() -> None:
+    """The snapshot's ``initial_metrics.current_seq`` is a resume point of its own."""
+    slow = ReconnectPolicy(initial_delay=0.5, max_delay=0.5, jitter="none", max_attempts=5)
+    with FakeCascorServer(resume_window=0.25) as server:
+        stream = CascorTrainingStream(server.ws_url, reconnect=slow, close_timeout=1.0)
+        received: list[dict[str, object]] = []
+        async with stream:
+            iterator = stream.stream()
+            async with asyncio.timeout(5):
+                while (await iterator.__anext__())["type"] != "initial_metrics":
+                    pass
+            assert stream.last_seq == 0  # an idle server: nothing numbered yet
+            assert server.faults.drop_connections("training") == 1
+            server.faults.broadcast("event", {"event": "while_disconnected"})
+            async with asyncio.timeout(5):
+                while True:
+                    message = await iterator.__anext__()
+                    received.append(message)
+                    data = message["data"]
+                    if message["type"] == "initial_metrics" or (
+                        isinstance(data, dict) and data.get("event") == "while_disconnected"
+                    ):
+                        break
+        types = [m["type"] for m in received]
+        assert "resume_ok" in types, types
+        assert types[-1] == "event", types

@@ -261,7 +261,9 @@ class CascorTrainingStream(BaseStream):
                 self.gaps += seq - last - 1
             self.last_seq = seq
         label = decoded.envelope.type
-        if label == "chunked_message":
+        if label == "initial_metrics":
+            self._adopt_current_seq(frame.get("data"))
+        elif label == "chunked_message":
             original = self._reassemble(frame)
             if original is None:
                 return None
@@ -269,6 +271,23 @@ class CascorTrainingStream(BaseStream):
         elif label == "resume_failed":
             logger.warning("training: resume failed (%s); resync from REST", frame.get("data"))
         return self._deliver(decoded)
+
+    def _adopt_current_seq(self, data: object) -> None:
+        """Take the snapshot's ``current_seq`` as the resume point.
+
+        A fresh connection's snapshot covers every broadcast up to ``current_seq``, so a stream
+        that has not yet seen a numbered frame can still resume from there after a drop. After
+        a failed resume, the broadcasts between ``last_seq`` and the snapshot were missed and
+        count as a gap.
+        """
+        current = data.get("current_seq") if isinstance(data, dict) else None
+        if type(current) is not int:
+            return
+        if self.last_seq is None:
+            self.last_seq = current
+        elif current > self.last_seq:
+            self.gaps += current - self.last_seq
+            self.last_seq = current
 
     def _reassemble(self, frame: dict[str, Any]) -> Decoded | None:
         data = frame.get("data")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from typing import Any
 
 import numpy as np
@@ -189,3 +190,15 @@ async def test_invalid_results_are_rejected_and_trained_locally(
         }
     assert cascor_server.wait_until_idle(20)
     assert cascor_server.state.status.value == "Completed"
+
+
+@pytest.mark.parametrize("options", [{"workers_enabled": False}, {"api_keys": ["k"]}])
+def test_worker_thread_start_raises_when_the_server_refuses_it(options: dict[str, Any]) -> None:
+    with FakeCascorServer(**options) as server:
+        worker = WorkerThread(server.ws_url, api_key="wrong")
+        started = time.monotonic()
+        with pytest.raises(RuntimeError, match="did not register"):
+            worker.start()
+        assert time.monotonic() - started < 5.0  # refused at once, not after the start timeout
+        assert worker.worker is not None
+        assert worker.worker.worker_id is None

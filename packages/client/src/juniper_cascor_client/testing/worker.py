@@ -167,8 +167,8 @@ class CandidateWorker:
 class WorkerThread:
     """Runs a ``CandidateWorker`` on its own loop in a daemon thread.
 
-    ``start()`` (or entering the context) returns once the worker is registered. The keyword
-    arguments are those of ``CandidateWorker``.
+    ``start()`` (or entering the context) returns once the worker is registered, and raises
+    when the server refuses it. The keyword arguments are those of ``CandidateWorker``.
     """
 
     def __init__(
@@ -184,18 +184,19 @@ class WorkerThread:
         self.worker: CandidateWorker | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._registered = threading.Event()
+        self._settled = threading.Event()  # registered, or the worker stopped before that
         self.error: BaseException | None = None
 
     def start(self) -> WorkerThread:
         """Start and wait for registration.
 
         Raises:
-            RuntimeError: when the worker does not register within 10 s.
+            RuntimeError: when the server refuses the worker, or it does not register in 10 s.
         """
         self._thread = threading.Thread(target=self._main, name="cascor-test-worker", daemon=True)
         self._thread.start()
-        if not self._registered.wait(_START_TIMEOUT):
+        settled = self._settled.wait(_START_TIMEOUT)
+        if not settled or self.worker is None or self.worker.worker_id is None:
             self.stop()
             raise RuntimeError(f"the worker did not register: {self.error}")
         return self
@@ -209,13 +210,14 @@ class WorkerThread:
             self._url, api_key=self._api_key, name=self._name, heartbeat_interval=self._interval
         )
         waiter = asyncio.create_task(self.worker.registered.wait())
-        waiter.add_done_callback(lambda _: self._registered.set())
+        waiter.add_done_callback(lambda _: self._settled.set())
         try:
             await self.worker.run()
         except Exception as exc:
             self.error = exc
         finally:
             waiter.cancel()
+            self._settled.set()
 
     def stop(self) -> None:
         """Close the worker's connection and wait for its thread."""
