@@ -24,6 +24,7 @@ from typing import Any, TypeAlias, Unpack
 from juniper_cascor_client_core import JuniperCascorConnectionError
 from juniper_cascor_client_streams._callbacks import Callback, invoke_callback
 from juniper_cascor_client_streams._frames import (
+    PONG_TEXT,
     Decoded,
     command_text,
     decode_frame,
@@ -232,12 +233,19 @@ class CascorTrainingStream(BaseStream):
         frame = handshake.frame or {}
         data = frame.get("data")
         instance = data.get("server_instance_id") if isinstance(data, dict) else None
+        # The first frame decides: ``resume`` continues after ``last_seq``; anything else makes
+        # the connection fresh at once. A fresh connection sends a ``pong`` (a liveness frame
+        # every server accepts unasked) so the server does not wait out its resume window
+        # (5 s) before sending the snapshot.
         if reconnected and self.last_seq is not None and self.server_instance_id is not None:
             logger.info("training: resuming after seq %d", self.last_seq)
-            try:
-                await self._send(resume_text(self.last_seq, self.server_instance_id))
-            except JuniperCascorConnectionError as exc:
-                logger.info("training: could not send resume: %s", exc)
+            first = resume_text(self.last_seq, self.server_instance_id)
+        else:
+            first = PONG_TEXT
+        try:
+            await self._send(first)
+        except JuniperCascorConnectionError as exc:
+            logger.info("training: could not send the first frame: %s", exc)
         if isinstance(instance, str) and instance != self.server_instance_id:
             if self.server_instance_id is not None:
                 logger.info("training: server instance changed; seq tracking restarts")
