@@ -18,7 +18,7 @@ import json
 import multiprocessing
 import statistics
 import time
-from typing import Any
+from typing import Any, cast
 
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import ServerConnection, serve
@@ -72,7 +72,7 @@ async def _serve(port_queue: Any) -> None:
     )
 
     async def handler(ws: ServerConnection) -> None:
-        if ws.request.path == "/ws/control":
+        if ws.request is not None and ws.request.path == "/ws/control":
             await ws.send(
                 json.dumps({"type": "connection_established", "data": {"channel": "control"}})
             )
@@ -121,7 +121,7 @@ async def _stream_frames(url: str) -> float:
         started = time.perf_counter()
         count = 0
         async for message in iterator:
-            if message["type"] == "metrics":
+            if cast(dict[str, Any], message)["type"] == "metrics":
                 count += 1
     assert count == FRAMES, count
     assert stream.last_seq == FRAMES, stream.last_seq
@@ -171,7 +171,7 @@ async def _paired(bare: Any, ours: Any, rounds: int) -> tuple[float, float, floa
 
 
 async def _median_round_trip(run: Any, url: str) -> float:
-    return statistics.median(await run(url))
+    return float(statistics.median(await run(url)))
 
 
 async def _measure(url: str) -> None:
