@@ -237,8 +237,13 @@ class BinaryFrame:
                 f"({header.count} items of {header.dtype.itemsize} bytes for shape "
                 f"{header.shape} and dtype {header.dtype})"
             )
+        if copy and header.dtype.isnative:
+            # One byte copy into an owned array: a memcpy, whatever the payload's alignment.
+            owned = np.empty(header.shape, dtype=header.dtype)
+            owned.reshape(-1).view(np.uint8)[:] = np.frombuffer(payload, dtype=np.uint8)
+            return owned
         array = np.frombuffer(payload, dtype=header.dtype).reshape(header.shape)
-        if copy:
+        if copy:  # a foreign byte order: convert while copying, still one pass
             return array.astype(header.dtype.newbyteorder("="))
         array.flags.writeable = False
         return array
