@@ -27,6 +27,23 @@ def test_xor_reaches_full_accuracy() -> None:
     assert 1 <= len(learner.network.hidden) <= 3
 
 
+@pytest.mark.parametrize("threshold", [0.4, 0.2])
+def test_convergence_needs_every_output_within_the_score_threshold(threshold: float) -> None:
+    data = xor()
+    learner = CascadeCorrelationLearner(LearnerConfig(score_threshold=threshold), data)
+    assert learner.run() is Outcome.CONVERGED
+    errors = np.abs(learner.network.predict(data.x) - data.y)
+    assert float(errors.max()) < threshold
+
+
+def test_full_accuracy_without_the_margin_keeps_training() -> None:
+    data = xor()
+    loose = CascadeCorrelationLearner(LearnerConfig(score_threshold=0.5), data)
+    strict = CascadeCorrelationLearner(LearnerConfig(score_threshold=0.4), data)
+    assert loose.run() is strict.run() is Outcome.CONVERGED
+    assert strict.epoch > loose.epoch
+
+
 def test_xor_is_not_solvable_without_a_hidden_unit() -> None:
     learner = CascadeCorrelationLearner(LearnerConfig(max_hidden_units=0), xor())
     assert learner.run() is Outcome.UNIT_LIMIT

@@ -48,6 +48,7 @@ class LearnerConfig:
     max_epochs: int = 50_000
     loss_threshold: float = 0.0
     target_accuracy: float = 1.0
+    score_threshold: float = 0.4
     activation: str = "tanh"
     seed: int = 0
 
@@ -109,6 +110,7 @@ class CascadeCorrelationLearner:
         self._phase_epochs = 0
         self._best_loss = float("inf")
         self._stalled = 0
+        self._worst_error = float("inf")
         self._refresh_features()
 
     @property
@@ -147,9 +149,9 @@ class CascadeCorrelationLearner:
         return metrics
 
     def _metrics(self) -> EpochMetrics:
-        train_loss, train_accuracy = evaluate(
-            self.network.outputs_from_features(self._features), self.train.y
-        )
+        outputs = self.network.outputs_from_features(self._features)
+        train_loss, train_accuracy = evaluate(outputs, self.train.y)
+        self._worst_error = float(np.max(np.abs(outputs - self.train.y), initial=0.0))
         val_loss = val_accuracy = None
         if self.validation is not None:
             val_loss, val_accuracy = evaluate(
@@ -171,10 +173,12 @@ class CascadeCorrelationLearner:
             self._best_loss, self._stalled = metrics.train_loss, 0
         else:
             self._stalled += 1
+        # Fahlman's "score threshold": accuracy only counts once every output is within
+        # score_threshold of its target, so a converged network has a real margin.
         if (
             metrics.train_accuracy >= config.target_accuracy
-            or metrics.train_loss <= config.loss_threshold
-        ):
+            and self._worst_error < config.score_threshold
+        ) or metrics.train_loss <= config.loss_threshold:
             self.outcome = Outcome.CONVERGED
         elif self.epoch >= config.max_epochs:
             self.outcome = Outcome.EPOCH_LIMIT
