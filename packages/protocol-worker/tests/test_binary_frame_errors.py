@@ -199,6 +199,23 @@ def test_non_buffers_are_refused(data: Any) -> None:
     assert message == f"expected bytes, bytearray or memoryview, got {type(data).__name__}"
 
 
+def _released_view() -> memoryview:
+    view = memoryview(b"\x00" * 8)
+    view.release()
+    return view
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(_released_view(), id="released-memoryview"),
+        pytest.param(np.zeros(2, dtype="datetime64[s]"), id="array-without-buffer-format"),
+    ],
+)
+def test_objects_whose_buffer_cannot_be_read_are_refused(data: Any) -> None:
+    assert _decode_error(data).startswith("cannot read a ")
+
+
 def test_non_contiguous_buffer_is_refused() -> None:
     strided = np.zeros(32, dtype=np.uint8)[::2].data
     assert _decode_error(strided) == "binary frame buffer is not contiguous"

@@ -257,6 +257,8 @@ def _byte_view(data: BytesLike, max_size: int) -> memoryview:
         raise BinaryFrameError(
             f"expected bytes, bytearray or memoryview, got {type(data).__name__}"
         ) from exc
+    except (ValueError, BufferError) as exc:  # a released view, a format with no buffer code
+        raise BinaryFrameError(f"cannot read a {type(data).__name__} buffer: {exc}") from exc
     if view.nbytes > max_size:
         raise BinaryFrameError(
             f"binary frame is {view.nbytes} bytes, over the limit of {max_size} bytes"
