@@ -94,6 +94,15 @@ def test_any_text(text: str) -> None:
     _check(validate_envelope(text))
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.text(st.characters(exclude_categories=()), max_size=12))
+def test_text_with_lone_surrogates(type_name: str) -> None:
+    # Such a str has no UTF-8 form, so it cannot be JSON text: it is malformed, not an error.
+    text = '{"type": "\ud800' + type_name + '"}'
+    assert _check(validate_envelope(text)).type == MALFORMED_TYPE_LABEL
+    _check(validate_envelope(type_name))
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.binary())
 def test_any_bytes(raw: bytes) -> None:

@@ -117,6 +117,8 @@ def _validate_text(text: str | bytes | bytearray | memoryview) -> BaseEnvelope:
         parsed = pydantic_core.from_json(text)
     except ValueError as exc:  # invalid JSON or UTF-8, or nested too deep
         return malformed(f"Invalid JSON: {exc}")
+    except TypeError:  # a str holding a lone surrogate, which has no UTF-8 form
+        return malformed("Invalid JSON: the text holds a lone surrogate")
     return _from_failure(parsed, failure)
 
 
