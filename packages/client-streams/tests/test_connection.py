@@ -192,3 +192,45 @@ def test_no_task_is_left_when_disconnecting_during_reconnect_backoff(threaded_se
         return asyncio.all_tasks() - {asyncio.current_task()}
 
     assert asyncio.run(session()) == set()
+
+
+def test_disconnect_during_a_reconnect_handshake_closes_the_new_socket(threaded_server) -> None:
+    cascor, runner = threaded_server
+
+    async def session() -> tuple[set[asyncio.Task[Any]], bool]:
+        policy = ReconnectPolicy(initial_delay=0.0, max_delay=0.0)
+        training = CascorTrainingStream(cascor.url, reconnect=policy, handshake_timeout=5.0)
+        await training.connect()
+        ready = cascor.wait_for(lambda: len(cascor.training) == 1)
+        await asyncio.to_thread(runner.run, ready, 5.0)
+        cascor.send_handshake = False  # the next connection waits for its handshake
+        old = cascor.training[0]
+        runner.loop.call_soon_threadsafe(cascor.drop_all)
+        reconnecting = cascor.wait_for(lambda: bool(cascor.training) and cascor.training[0] != old)
+        await asyncio.to_thread(runner.run, reconnecting, 5.0)
+        await training.disconnect()  # the reader is waiting for the new socket's handshake
+        leftover = asyncio.all_tasks() - {asyncio.current_task()}
+        gone = cascor.wait_for(lambda: not cascor.training)
+        closed = await asyncio.to_thread(runner.run, gone, 5.0) is None
+        return leftover, closed
+
+    leftover, closed = asyncio.run(session())
+    assert leftover == set()
+    assert closed
+
+
+def test_cancelling_connect_during_the_handshake_closes_the_socket(threaded_server) -> None:
+    cascor, runner = threaded_server
+    cascor.send_handshake = False
+
+    async def session() -> set[asyncio.Task[Any]]:
+        stream = CascorTrainingStream(cascor.url, handshake_timeout=5.0)
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0.5):
+                await stream.connect()
+        assert not stream.is_connected
+        return asyncio.all_tasks() - {asyncio.current_task()}
+
+    assert asyncio.run(session()) == set()
+    runner.run(cascor.wait_for(lambda: not cascor.training), 5.0)
+    assert cascor.training == []

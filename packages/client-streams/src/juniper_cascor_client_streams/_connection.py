@@ -164,6 +164,10 @@ async def open_connection(settings: ConnectionSettings) -> OpenConnection:
     except Exception as exc:
         await close_quietly(socket, abort=True)
         raise translate_error(exc, url=settings.url) from exc
+    except asyncio.CancelledError:
+        # disconnect() or the caller cancelled us: the socket is nobody's yet, so drop it.
+        await close_quietly(socket, abort=True)
+        raise
     handshake = decode_frame(raw)
     if not handshake.envelope.is_known:
         report_unrecognized(handshake, endpoint=settings.endpoint, logger=logger)
