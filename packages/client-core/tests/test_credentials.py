@@ -6,7 +6,13 @@ import pickle
 
 import pytest
 
-from juniper_cascor_client_core import API_KEY_ENV, ApiKey, redact, resolve_api_key
+from juniper_cascor_client_core import (
+    API_KEY_ENV,
+    ApiKey,
+    JuniperCascorConfigurationError,
+    redact,
+    resolve_api_key,
+)
 
 SECRET = "s3cr3t-key-value"
 
@@ -59,3 +65,19 @@ def test_equality_and_pickle() -> None:
     assert key == ApiKey(SECRET)
     assert key != ApiKey("other")
     assert pickle.loads(pickle.dumps(key)) == key
+
+
+@pytest.mark.parametrize("bad", ["a\nb", "a\rb", "a\x00b", "a\x7fb", "a\tb", "caf\u00e9", "\u2603"])
+def test_key_that_cannot_be_a_header_value_is_a_configuration_error(bad: str) -> None:
+    with pytest.raises(JuniperCascorConfigurationError) as caught:
+        resolve_api_key(bad)
+    assert bad not in str(caught.value)
+    assert repr(bad)[1:-1] not in str(caught.value)
+    with pytest.raises(JuniperCascorConfigurationError):
+        resolve_api_key(None, environ={API_KEY_ENV: bad})
+
+
+def test_printable_ascii_keys_are_accepted() -> None:
+    key = resolve_api_key("  Ab0-_.~+/=:!*  ")
+    assert key is not None
+    assert key.reveal() == "Ab0-_.~+/=:!*"

@@ -7,7 +7,11 @@ from typing import Any
 
 import pytest
 
-from juniper_cascor_client_rest import JuniperCascorClient, JuniperCascorClientError
+from juniper_cascor_client_rest import (
+    JuniperCascorClient,
+    JuniperCascorClientError,
+    JuniperCascorConfigurationError,
+)
 
 KEY = "sk-test-3f9a7c1e5b"  # the key the client fixtures send
 
@@ -80,3 +84,19 @@ def test_debug_log_has_one_record_per_request(
     assert len(messages) == 2
     assert messages[0].startswith("GET /metrics -> 200 in ")
     assert messages[1].startswith("POST /training/stop -> 200 in ")
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["sk-line\nbreak-3f9a", "sk-carriage\rreturn-3f9a", "sk-nul\x00-3f9a", "sk-snow\u2603man-3f9a"],
+)
+def test_key_unfit_for_a_header_is_refused_without_showing_it(server: Any, key: str) -> None:
+    """Sent as it is, such a key made requests quote it in its error, or raised a foreign
+    UnicodeEncodeError; it is refused before anything is sent, without showing it."""
+    with pytest.raises(JuniperCascorConfigurationError) as caught:
+        JuniperCascorClient(server.url, api_key=key)
+    text = str(caught.value) + repr(caught.value)
+    assert "API key" in text
+    for fragment in (key, repr(key)[1:-1], "3f9a"):
+        assert fragment not in text
+    assert server.requests == []

@@ -4,12 +4,19 @@ The key comes from the ``api_key`` argument, else from the ``JUNIPER_CASCOR_API_
 environment variable; an explicit empty string means "send no key" even when the variable is
 set. The resolved key is wrapped in :class:`ApiKey`, whose ``repr`` and ``str`` never show it,
 so it cannot leak through a client's repr, a log line or an exception message.
+
+A key must be printable ASCII. Anything else (a line break, a control or non-ASCII character) is
+refused at resolution: HTTP libraries would otherwise reject the header with a message quoting
+the key, or fail with an unrelated encoding error.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
+
+from juniper_cascor_client_core.exceptions import JuniperCascorConfigurationError
 
 __all__ = [
     "API_KEY_ENV",
@@ -25,6 +32,8 @@ API_KEY_ENV = "JUNIPER_CASCOR_API_KEY"
 WS_ORIGIN_ENV = "JUNIPER_CASCOR_WS_ORIGIN"
 API_KEY_HEADER = "X-API-Key"
 REDACTED = "***"
+
+_HEADER_SAFE_KEY = re.compile(r"[\x20-\x7e]+")
 
 
 class ApiKey:
@@ -70,11 +79,23 @@ def resolve_api_key(
 
     Returns:
         The key, or ``None`` when no key is to be sent.
+
+    Raises:
+        JuniperCascorConfigurationError: When the key holds a character other than printable
+            ASCII (the message never shows the key).
     """
+    source = "api_key argument" if api_key is not None else API_KEY_ENV
     if api_key is None:
         api_key = (os.environ if environ is None else environ).get(API_KEY_ENV)
     api_key = (api_key or "").strip()
-    return ApiKey(api_key) if api_key else None
+    if not api_key:
+        return None
+    if not _HEADER_SAFE_KEY.fullmatch(api_key):
+        raise JuniperCascorConfigurationError(
+            f"API key from the {source} holds a character that cannot be sent in an HTTP "
+            "header (only printable ASCII is allowed)"
+        )
+    return ApiKey(api_key)
 
 
 def redact(text: str, key: ApiKey | None) -> str:
