@@ -13,6 +13,7 @@ import numpy as np
 
 from juniper_cascor_client.testing.cascor import Dataset, LearnerConfig, dataset_by_name
 from juniper_cascor_client.testing.errors import ServiceError, invalid
+from juniper_cascor_client_core.constants import RUNTIME_PARAMS
 
 __all__ = [
     "RUNTIME_PARAMS",
@@ -46,16 +47,6 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "optimizer_type": ("adam",),
     "activation_function_name": ("tanh", "sigmoid"),
 }
-RUNTIME_PARAMS = (
-    "learning_rate",
-    "candidate_learning_rate",
-    "correlation_threshold",
-    "candidate_pool_size",
-    "max_hidden_units",
-    "epochs_max",
-    "patience",
-)
-"""The parameters ``PATCH /training/params`` and ``set_params`` may change during training."""
 
 
 @dataclass(frozen=True)
