@@ -153,3 +153,24 @@ async def test_reconnection_gives_up_after_max_attempts(server) -> None:
     assert server.attempts == 4
     assert len(lost) == 1
     assert isinstance(stream.last_error, JuniperCascorTimeoutError)
+
+
+@pytest.mark.parametrize("bad_seq", [-1, 2**64, 10**30])
+async def test_an_out_of_range_seq_is_delivered_but_not_tracked(server, bad_seq) -> None:
+    async with CascorTrainingStream(server.url, reconnect=FAST) as stream:
+        await server.wait_for(lambda: len(server.training) == 1)
+        server.push_training({"type": "event", "timestamp": 1.0, "seq": bad_seq, "data": {}})
+        types: list[str] = []
+        async with asyncio.timeout(5):
+            async for message in stream:
+                types.append(message["type"])
+                if message["type"] == "event":
+                    assert message["seq"] == bad_seq
+                    await server.drop_and_wait_for_reconnect()
+                    server.broadcast("metrics", {"epoch": 1})
+                if message["type"] == "metrics":
+                    break
+    assert types[-3:] == ["connection_established", "initial_status", "metrics"]
+    assert server.resumes == []  # nothing to resume from: the next connection is fresh
+    assert stream.last_seq == 1
+    assert stream.reconnects == 1

@@ -6,20 +6,21 @@ never delivered; ``chunked_message`` frames are reassembled and the original fra
 
 Sequence numbers: ``last_seq`` is the newest ``seq`` seen, ``gaps`` counts the numbers skipped,
 and a frame whose ``seq`` is not above ``last_seq`` is a duplicate and is dropped (counted in
-``duplicates``). With a :class:`~juniper_cascor_client_streams.reconnect.ReconnectPolicy`, the
-first frame sent on a new connection is ``resume`` with ``last_seq`` and
-``server_instance_id``: the server replays what was missed (``resume_ok`` then the frames),
-and the replay fills the gap without any frame delivered twice. When it answers
-``resume_failed`` instead, that frame is delivered so the consumer knows to resync, and the
-fresh state frames (``initial_status``...) follow. Seq tracking restarts when the server
-instance changes.
+``duplicates``). A ``seq`` that is not an int in 0..2**63-1 is not tracked (the frame is
+delivered as if it had none). With a
+:class:`~juniper_cascor_client_streams.reconnect.ReconnectPolicy`, the first frame sent on a
+new connection is ``resume`` with ``last_seq`` and ``server_instance_id``: the server replays
+what was missed (``resume_ok`` then the frames), and the replay fills the gap without any
+frame delivered twice. When it answers ``resume_failed`` instead, that frame is delivered so
+the consumer knows to resync, and the fresh state frames (``initial_status``...) follow. Seq
+tracking restarts when the server instance changes.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable
-from typing import Any, TypeAlias, Unpack
+from typing import Any, TypeAlias, TypeGuard, Unpack
 
 from juniper_cascor_client_core import JuniperCascorConnectionError
 from juniper_cascor_client_streams._callbacks import Callback, invoke_callback
@@ -46,6 +47,18 @@ Message: TypeAlias = dict[str, Any] | BaseEnvelope
 
 CALLBACK_TYPES = ("metrics", "state", "topology", "cascade_add", "event", "candidate_progress")
 """Message types that have an ``on_<type>`` callback."""
+
+
+_MAX_SEQ = 2**63 - 1
+
+
+def _is_seq(value: object) -> TypeGuard[int]:
+    """Whether ``value`` is a usable sequence number: an int in 0..2**63-1.
+
+    Anything else (a negative number cannot be resumed from; a huge one would make every later
+    frame look like a duplicate) is treated as no ``seq`` at all.
+    """
+    return type(value) is int and 0 <= value <= _MAX_SEQ
 
 
 def _message_type(message: Message) -> object:
@@ -260,7 +273,7 @@ class CascorTrainingStream(BaseStream):
         if frame is None:
             return None
         seq = frame.get("seq")
-        if type(seq) is int:
+        if _is_seq(seq):
             last = self.last_seq
             if last is not None:
                 if seq <= last:
@@ -289,7 +302,7 @@ class CascorTrainingStream(BaseStream):
         count as a gap.
         """
         current = data.get("current_seq") if isinstance(data, dict) else None
-        if type(current) is not int:
+        if not _is_seq(current):
             return
         if self.last_seq is None:
             self.last_seq = current
