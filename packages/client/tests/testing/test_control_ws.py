@@ -74,6 +74,17 @@ async def test_invalid_json_closes_1003(cascor_server: FakeCascorServer) -> None
         assert await close_code(ws) == 1003
 
 
+async def test_json_nested_too_deep_is_invalid_json_and_closes_1003(
+    cascor_server: FakeCascorServer,
+) -> None:
+    async with ws_connect(cascor_server.ws_url + "/ws/control") as ws:
+        await recv_json(ws)
+        await ws.send("[" * 60_000)
+        answer = (await recv_json(ws))["data"]
+        assert (answer["command"], answer["error"]) == ("unknown", "Invalid JSON")
+        assert await close_code(ws) == 1003
+
+
 async def test_oversized_text_is_refused(cascor_server: FakeCascorServer) -> None:
     async with ws_connect(cascor_server.ws_url + "/ws/control") as ws:
         await recv_json(ws)

@@ -72,8 +72,8 @@ async def receive(
 
 
 def parse_object(text: str) -> dict[str, Any] | None:
-    """``text`` as a JSON object, or ``None`` when it is not one."""
-    with contextlib.suppress(ValueError):
+    """``text`` as a JSON object, or ``None`` when it is not one (or nests too deep to parse)."""
+    with contextlib.suppress(ValueError, RecursionError):
         value = json.loads(text)
         if isinstance(value, dict):
             return value
