@@ -47,6 +47,12 @@ def test_invalid_bodies_are_fastapi_422_lists(cascor_server: FakeCascorServer) -
     assert broken.json()["detail"][0]["type"] == "json_invalid"
 
 
+def test_body_nested_too_deep_is_a_json_invalid_422(cascor_server: FakeCascorServer) -> None:
+    response = requests.post(_url(cascor_server, "/network"), data="[" * 60_000, timeout=5)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "json_invalid"
+
+
 def test_training_state_rules(cascor_server: FakeCascorServer) -> None:
     requests.post(_url(cascor_server, "/network"), json={}, timeout=5).raise_for_status()
     for action, message in [

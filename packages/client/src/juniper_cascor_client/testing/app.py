@@ -29,7 +29,7 @@ async def _record(context: ServerContext, request: web.Request) -> None:
     if text:
         try:
             body = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             body = text
     context.recorder.add(RecordedRequest.of(request, body))
 

@@ -43,7 +43,7 @@ async def json_body(request: web.Request) -> dict[str, Any]:
         return {}
     try:
         body = await request.json()
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # not JSON, or nested too deep to parse
         raise invalid(("body",), "JSON decode error", "json_invalid") from exc
     if not isinstance(body, dict):
         raise invalid(("body",), "Input should be a valid dictionary", "dict_type")
