@@ -224,3 +224,16 @@ async def test_pending_commands_are_not_resent_after_a_reconnect(server) -> None
     assert answer["data"]["status"] == "success"
     assert received == ["stop"]
     assert control.reconnects == 1
+
+
+@pytest.mark.parametrize("retry_after", [10**400, True, "soon", None])
+async def test_an_unusable_retry_after_still_raises_rate_limited(server, retry_after) -> None:
+    async def limited(peer: Any, frame: dict[str, Any]) -> None:
+        peer.push(server.answer(frame, "rate_limited", result={"retry_after": retry_after}))
+
+    server.on_command = limited
+    async with CascorControlStream(server.url, raise_on_error=True) as control:
+        with pytest.raises(JuniperCascorRateLimitedError) as limited_error:
+            await control.pause()
+        assert control.is_connected
+    assert limited_error.value.retry_after is None

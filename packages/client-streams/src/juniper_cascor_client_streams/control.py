@@ -15,6 +15,7 @@ after a reconnection, since the server may have run them.
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any, Unpack
 
 from juniper_cascor_client_core import (
@@ -226,7 +227,18 @@ def _raise_for_status(frame: dict[str, Any], command_id: str) -> None:
         retry_after = result.get("retry_after") if isinstance(result, dict) else None
         raise JuniperCascorRateLimitedError(
             f"command {command!r} was rate limited",
-            retry_after=float(retry_after) if isinstance(retry_after, int | float) else None,
+            retry_after=_seconds(retry_after),
         )
     if status == "timeout":
         raise JuniperCascorTimeoutError(f"the server timed out running command {command!r}")
+
+
+def _seconds(value: object) -> float | None:
+    """``value`` as a finite number of seconds >= 0, or ``None`` (a bool or a huge int too)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        seconds = float(value)
+    except OverflowError:
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
