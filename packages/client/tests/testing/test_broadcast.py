@@ -52,6 +52,16 @@ def test_frames_at_the_threshold_are_not_chunked() -> None:
     assert small["type"] == "event"
 
 
+def test_no_frame_over_the_threshold_goes_out_unchunked() -> None:
+    # The threshold applies to the frame as sent, seq included.
+    log = SequenceLog()
+    for size in range(CHUNK_THRESHOLD_BYTES - 150, CHUNK_THRESHOLD_BYTES - 50):
+        for text in log.encode("event", {"blob": "x" * size}):
+            assert json.loads(text)["type"] == "chunked_message" or (
+                len(text.encode()) <= CHUNK_THRESHOLD_BYTES
+            )
+
+
 def test_resume_replays_what_followed() -> None:
     log = SequenceLog()
     texts = [log.encode("metrics", {"epoch": i})[0] for i in range(5)]

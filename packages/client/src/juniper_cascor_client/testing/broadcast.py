@@ -55,9 +55,10 @@ class SequenceLog:
             "data": data,
             "emitted_at_monotonic": time.monotonic(),
         }
-        body = json.dumps(frame)
-        if len(body) <= CHUNK_THRESHOLD_BYTES:
+        # The threshold applies to the frame as sent, so measure it with its seq.
+        if len(json.dumps({**frame, "seq": self._seq + 1})) <= CHUNK_THRESHOLD_BYTES:
             return [self._number(frame)]
+        body = json.dumps(frame)
         chunk_id = uuid.uuid4().hex
         slices = [
             body[i : i + CHUNK_PAYLOAD_BYTES] for i in range(0, len(body), CHUNK_PAYLOAD_BYTES)
