@@ -352,6 +352,16 @@ def test_encode_sequence_applies_the_weight_limit_to_results(sample: Sample) -> 
         encode_sequence(TaskResult.from_dict(frame), tensors)
 
 
+@pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64"])
+def test_weight_limit_holds_for_the_most_negative_integer(sample: Sample, dtype: str) -> None:
+    # abs() of an integer type's minimum wraps around to itself, a negative number.
+    frame = sample("task_result")
+    frame["tensor_manifest"] = {}
+    weights = np.array([0, np.iinfo(dtype).min], dtype=dtype)
+    with pytest.raises(WorkerProtocolError, match=r"max \|w\| is "):
+        encode_sequence(TaskResult.from_dict(frame), {"weights": weights})
+
+
 def test_encode_sequence_refuses_what_the_receiver_would(sample: Sample) -> None:
     message = TaskAssign.from_dict(sample("task_assign"))
     only_input = {"candidate_input": _assign_tensors()["candidate_input"]}

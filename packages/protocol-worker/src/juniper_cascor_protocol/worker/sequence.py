@@ -66,7 +66,9 @@ def check_tensor(
     if array.dtype.kind in "fc" and not np.isfinite(array).all():
         raise fail("holds NaN or infinite values")
     if isinstance(message, TaskResult) and name == "weights" and array.size:
-        largest = float(np.abs(array).max())
+        # abs() of a signed integer type's minimum wraps to itself, so widen those first.
+        signed = array.dtype.kind == "i"
+        largest = float(np.abs(array.astype(np.float64) if signed else array).max())
         if largest > MAX_WEIGHT_MAGNITUDE:
             raise fail(f"max |w| is {largest}, over the limit of {MAX_WEIGHT_MAGNITUDE}")
 
