@@ -3,7 +3,8 @@
 The server runs ``http.server.ThreadingHTTPServer`` on ``127.0.0.1`` (port 0) in a thread. By
 default it answers 200 with a success envelope echoing the request; tests queue replies with
 ``server.push(**fields)`` (the fields of :class:`Reply`: status, headers, body, delay, dropping
-the connection after reading the request, closing it after answering) or install a
+the connection after reading the request, closing it after answering, trickling the body out a
+byte at a time) or install a
 ``responder`` that returns those fields (or ``None`` for the default) per request.
 """
 
@@ -34,7 +35,9 @@ class Reply:
 
     ``body`` may be bytes (sent as they are), a str (sent as text/plain) or anything JSON;
     ``None`` means the default echo envelope. ``drop`` reads the request and closes the
-    connection without answering; ``close_after`` answers as keep-alive, then closes.
+    connection without answering; ``close_after`` answers as keep-alive, then closes;
+    ``trickle`` sends the body one byte every ``trickle`` seconds (stopping when the client
+    hangs up).
     """
 
     status: int = 200
@@ -43,6 +46,7 @@ class Reply:
     delay: float = 0.0
     drop: bool = False
     close_after: bool = False
+    trickle: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -146,10 +150,23 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        if self.command != "HEAD":
+        if self.command != "HEAD" and reply.trickle:
+            self._trickle(payload, reply.trickle)
+        elif self.command != "HEAD":
             self.wfile.write(payload)
         if reply.close_after:
             self.close_connection = True
+
+    def _trickle(self, payload: bytes, interval: float) -> None:
+        self.wfile.flush()
+        for index in range(len(payload)):
+            time.sleep(interval)
+            try:
+                self.wfile.write(payload[index : index + 1])
+                self.wfile.flush()
+            except OSError:  # the client gave up
+                self.close_connection = True
+                return
 
     # http.server dispatches to do_<METHOD>
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _handle  # noqa: N815

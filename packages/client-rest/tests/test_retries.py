@@ -159,6 +159,33 @@ def test_deadline_bounds_a_slow_answer(server: Any, make_client: Any) -> None:
     assert time.monotonic() - started < 0.6
 
 
+@pytest.mark.parametrize("status", [200, 503])
+def test_deadline_bounds_a_body_that_trickles_in(
+    server: Any, make_client: Any, status: int
+) -> None:
+    """Each byte arrives well within the read timeout, but the whole body would take ~8 s."""
+    client = make_client(timeout=2.0, deadline=0.5)
+    server.push(status=status, body={"detail": "x" * 30}, trickle=0.2)
+
+    started = time.monotonic()
+    with pytest.raises(JuniperCascorTimeoutError, match="GET /metrics: timed out"):
+        client.get_metrics()
+
+    assert time.monotonic() - started < 0.5 + 0.3
+    assert len(server.requests) == 1
+
+
+def test_a_streamed_body_within_the_deadline_is_read_whole(server: Any, make_client: Any) -> None:
+    client = make_client(timeout=2.0, deadline=3.0)
+    server.push(body={"status": "success", "data": "ok"}, trickle=0.005)
+    assert client.get_metrics() == {"status": "success", "data": "ok"}
+    server.push(status=404, body={"detail": "no network"}, trickle=0.005)
+    with pytest.raises(JuniperCascorClientError, match="HTTP 404: no network") as caught:
+        client.get_network()
+    assert caught.value.response.json() == {"detail": "no network"}
+    assert client.get_metrics()["status"] == "success"  # the connection went back to the pool
+
+
 def test_retries_stop_when_used_up(server: Any, make_client: Any) -> None:
     client = make_client(retries=2)
     server.responder = lambda r: {"status": 502}

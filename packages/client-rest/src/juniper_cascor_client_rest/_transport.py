@@ -18,16 +18,20 @@ import logging
 import random
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TypeAlias
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import HTTPError
 from urllib3.util.retry import Retry
 
 from juniper_cascor_client_core import (
     ApiKey,
     JuniperCascorClientError,
     JuniperCascorConfigurationError,
+    JuniperCascorTimeoutError,
 )
 from juniper_cascor_client_rest._version import __version__
 from juniper_cascor_client_rest.errors import (
@@ -49,6 +53,8 @@ Timeout: TypeAlias = float | tuple[float, float]
 
 _MIN_ATTEMPT_SECONDS = 0.01
 """A retry is only started when at least this much of the deadline is left after the wait."""
+
+_BODY_READ_SIZE = 65536
 
 _NO_URLLIB3_RETRIES = Retry(total=0, connect=0, read=False, redirect=False, status=0, other=0)
 
@@ -182,13 +188,21 @@ class Transport:
                     json=json,
                     timeout=(min(connect, remaining), min(read, remaining)),
                     allow_redirects=False,
+                    stream=True,
                 )
-            except requests.RequestException as exc:
+                with _closed_on_error(response):
+                    _read_body(response, read, end)
+            except (requests.RequestException, HTTPError) as exc:
                 error = error_for_failure(exc, method, path, api_key=self._api_key)
                 logger.debug("%s (after %.1f ms)", error, (time.monotonic() - started) * 1000)
                 retryable = retry and self._policy.retries_failure(method, delivery_of(exc))
                 if not self._wait_before_retry(error, retryable, retry_index, None, end):
                     raise error from exc
+            except _DeadlinePassedError:
+                raise JuniperCascorTimeoutError(
+                    f"{method} {path}: timed out: the response was not complete within the "
+                    f"call's {budget:g} s deadline"
+                ) from None
             else:
                 status = response.status_code
                 if logger.isEnabledFor(logging.DEBUG):
@@ -235,3 +249,44 @@ class Transport:
             session.mount("https://", self._adapter)
             self._local.session = session
         return session
+
+
+class _DeadlinePassedError(Exception):
+    """The call's deadline passed while the response body was still arriving."""
+
+
+@contextmanager
+def _closed_on_error(response: requests.Response) -> Iterator[None]:
+    """Close ``response`` (and its connection, left mid-body) when the block raises."""
+    try:
+        yield
+    except BaseException:
+        response.close()
+        raise
+
+
+def _read_body(response: requests.Response, read: float, end: float) -> None:
+    """Read the body of a streamed ``response`` into ``response.content``, by the deadline.
+
+    A plain ``requests`` read bounds each ``recv`` by the read timeout but not the whole body,
+    so a server trickling bytes could hold a call for ever. Here every read returns after at
+    most one ``recv``, which may wait only for the time left.
+
+    Raises:
+        _DeadlinePassedError: When ``end`` (a ``time.monotonic()`` value) passes first.
+        urllib3.exceptions.HTTPError: When the connection breaks or a read times out.
+    """
+    raw = response.raw
+    sock = getattr(raw.connection, "sock", None)
+    chunks: list[bytes] = []
+    while True:
+        remaining = end - time.monotonic()
+        if remaining <= 0:
+            raise _DeadlinePassedError
+        if sock is not None:
+            sock.settimeout(min(read, remaining))
+        chunk = raw.read1(_BODY_READ_SIZE, decode_content=True)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    response._content = b"".join(chunks)

@@ -1,7 +1,9 @@
 """Translation of HTTP responses and transport failures into the client's exceptions.
 
 This is the one place where foreign exceptions (``requests``, ``urllib3``, ``json``) become
-:mod:`juniper_cascor_client_core.exceptions`, always with ``raise ... from exc``.
+:mod:`juniper_cascor_client_core.exceptions`, always with ``raise ... from exc``. The body of a
+response is read with ``urllib3`` directly (to keep to the deadline), so its failures arrive as
+``urllib3`` exceptions rather than ``requests`` ones.
 
 HTTP status -> exception::
 
@@ -25,10 +27,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeAlias
 
 import requests
-from urllib3.exceptions import MaxRetryError, NewConnectionError
+from urllib3.exceptions import (
+    DecodeError,
+    HTTPError,
+    MaxRetryError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
 
 from juniper_cascor_client_core import (
     ApiKey,
@@ -48,6 +57,7 @@ from juniper_cascor_client_rest.retry import Delivery
 
 __all__ = [
     "STATUS_ERRORS",
+    "TransportFailure",
     "decode_json_object",
     "delivery_of",
     "describe_error_body",
@@ -65,6 +75,9 @@ STATUS_ERRORS: dict[int, type[JuniperCascorClientError]] = {
     429: JuniperCascorRateLimitedError,
     503: JuniperCascorServiceUnavailableError,
 }
+
+TransportFailure: TypeAlias = requests.RequestException | HTTPError
+"""A failure of ``requests`` while sending, or of ``urllib3`` while reading the body."""
 
 _MAX_TEXT = 200
 _MAX_DEPTH = 32
@@ -151,7 +164,7 @@ def decode_json_object(
     return value
 
 
-def delivery_of(exc: requests.RequestException) -> Delivery:
+def delivery_of(exc: TransportFailure) -> Delivery:
     """Tell whether a failed request provably never reached the server.
 
     Only a connection that could not be established (refused, unresolvable host, connect
@@ -169,24 +182,26 @@ def delivery_of(exc: requests.RequestException) -> Delivery:
 
 
 def error_for_failure(
-    exc: requests.RequestException, method: str, path: str, *, api_key: ApiKey | None
+    exc: TransportFailure, method: str, path: str, *, api_key: ApiKey | None
 ) -> JuniperCascorClientError:
     """Build the exception for a transport failure (the caller raises it ``from exc``)."""
     cls: type[JuniperCascorClientError]
-    if isinstance(exc, requests.Timeout):
+    if isinstance(exc, requests.Timeout | ReadTimeoutError):
         cls, what = JuniperCascorTimeoutError, "timed out"
-    elif isinstance(exc, requests.ConnectionError | requests.exceptions.ChunkedEncodingError):
+    elif isinstance(
+        exc, requests.ConnectionError | requests.exceptions.ChunkedEncodingError | ProtocolError
+    ):
         cls = JuniperCascorConnectionError
         what = "could not connect" if delivery_of(exc) is Delivery.NOT_SENT else "connection lost"
-    elif isinstance(exc, requests.exceptions.ContentDecodingError):
+    elif isinstance(exc, requests.exceptions.ContentDecodingError | DecodeError):
         cls, what = JuniperCascorProtocolError, "undecodable response body"
     else:
         cls, what = JuniperCascorClientError, "request failed"
     return cls(redact(f"{method} {path}: {what}: {_cause(exc)}", api_key))
 
 
-def _cause(exc: BaseException) -> str:
-    reason: object = exc.args[0] if exc.args else exc
+def _cause(exc: TransportFailure) -> str:
+    reason: object = exc.args[0] if isinstance(exc, requests.RequestException) and exc.args else exc
     if isinstance(reason, MaxRetryError) and reason.reason is not None:
         reason = reason.reason
     return _trim(str(reason)) or type(reason).__name__
