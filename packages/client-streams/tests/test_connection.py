@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 import pytest
@@ -234,3 +235,54 @@ def test_cancelling_connect_during_the_handshake_closes_the_socket(threaded_serv
     assert asyncio.run(session()) == set()
     runner.run(cascor.wait_for(lambda: not cascor.training), 5.0)
     assert cascor.training == []
+
+
+async def test_an_explicit_origin_wins_over_the_environment_and_empty_sends_none(
+    server, monkeypatch
+) -> None:
+    monkeypatch.setenv("JUNIPER_CASCOR_WS_ORIGIN", "http://from-env.example")
+    async with CascorControlStream(server.url, origin="http://given.example"):
+        pass
+    async with CascorControlStream(server.url, origin=""):
+        pass
+    assert server.origins == ["http://given.example", None]
+
+
+async def test_the_key_from_the_environment_is_sent(server, monkeypatch) -> None:
+    monkeypatch.setenv("JUNIPER_CASCOR_API_KEY", "env-key")
+    async with CascorControlStream(server.url) as control:
+        assert "env-key" not in repr(control)
+    assert server.keys == ["env-key"]
+
+
+async def test_open_timeout_bounds_a_server_that_never_upgrades() -> None:
+    async def accept_and_stay_silent(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await reader.read(65536)  # the HTTP upgrade request, never answered
+        async with asyncio.timeout(5.0):
+            await reader.read()  # until the client gives up and closes
+        writer.close()
+
+    silent = await asyncio.start_server(accept_and_stay_silent, "127.0.0.1", 0)
+    port = silent.sockets[0].getsockname()[1]
+    async with silent:
+        started = time.monotonic()
+        with pytest.raises(JuniperCascorTimeoutError):
+            await CascorControlStream(f"ws://127.0.0.1:{port}", open_timeout=0.2).connect()
+        elapsed = time.monotonic() - started
+        silent.close()
+    assert 0.2 <= elapsed < 1.5
+
+
+async def test_a_large_unchunked_frame_fits_the_default_max_size(server) -> None:
+    big = {"units": ["x" * 1000] * 3000}  # about 3 MB, over websockets' own 1 MiB default
+    async with CascorTrainingStream(server.url) as stream:
+        await server.wait_for(lambda: len(server.training) == 1)
+        server.push_training({"type": "topology", "timestamp": 1.0, "seq": 1, "data": big})
+        async with asyncio.timeout(5):
+            async for message in stream:
+                if message["type"] == "topology":
+                    break
+        assert stream.is_connected
+    assert message["data"] == big

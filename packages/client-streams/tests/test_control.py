@@ -237,3 +237,20 @@ async def test_an_unusable_retry_after_still_raises_rate_limited(server, retry_a
             await control.pause()
         assert control.is_connected
     assert limited_error.value.retry_after is None
+
+
+async def test_defaults_max_pending_256_and_set_params_one_second(server) -> None:
+    server.on_command = never_answer
+    async with CascorControlStream(server.url) as control:
+        waiting = [asyncio.create_task(control.command("stop", timeout=5)) for _ in range(256)]
+        await server.wait_for(lambda: len(server.control[0].received) == 256)
+        with pytest.raises(JuniperCascorOverloadError):
+            await control.command("stop")
+        for task in waiting:
+            task.cancel()
+        await asyncio.wait(waiting)
+        started = time.monotonic()
+        with pytest.raises(JuniperCascorTimeoutError):
+            await control.set_params({"learning_rate": 0.1})
+        elapsed = time.monotonic() - started
+    assert 1.0 <= elapsed < 2.5

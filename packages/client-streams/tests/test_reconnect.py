@@ -174,3 +174,17 @@ async def test_an_out_of_range_seq_is_delivered_but_not_tracked(server, bad_seq)
     assert server.resumes == []  # nothing to resume from: the next connection is fresh
     assert stream.last_seq == 1
     assert stream.reconnects == 1
+
+
+async def test_reconnection_keeps_the_key_and_the_origin(server) -> None:
+    server.api_key = "k3y"
+    stream = CascorTrainingStream(
+        server.url, api_key="k3y", origin="http://dash.example", reconnect=FAST
+    )
+    async with stream:
+        await server.wait_for(lambda: len(server.training) == 1)
+        await server.drop_and_wait_for_reconnect()
+        assert stream.is_connected
+    assert server.keys == ["k3y", "k3y"]
+    assert server.origins == ["http://dash.example"] * 2
+    assert stream.reconnects == 1

@@ -183,3 +183,28 @@ async def test_a_failing_reader_ends_the_stream_with_an_error(server, caplog) ->
             await asyncio.wait_for(drain(stream), 5)
         assert not stream.is_connected
     assert any("reader failed" in record.message for record in caplog.records)
+
+
+async def test_every_constructor_callback_gets_its_own_type(server) -> None:
+    seen: dict[str, list[str]] = {}
+
+    def recorder(name: str) -> Any:
+        return lambda message: seen.setdefault(name, []).append(message["type"])
+
+    async def stop_on_event(message: dict[str, Any]) -> None:
+        seen.setdefault("event", []).append(message["type"])
+        await stream.disconnect()
+
+    kinds = ("metrics", "state", "topology", "cascade_add", "candidate_progress")
+    stream = CascorTrainingStream(
+        server.url,
+        **{f"on_{kind}": recorder(kind) for kind in kinds},
+        on_event=stop_on_event,
+    )
+    await stream.connect()
+    await server.wait_for(lambda: len(server.training) == 1)
+    for kind in (*kinds, "event"):
+        server.broadcast(kind, {"kind": kind})
+    async with asyncio.timeout(5):
+        await stream.listen()
+    assert seen == {kind: [kind] for kind in (*kinds, "event")}
