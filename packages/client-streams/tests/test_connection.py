@@ -286,3 +286,19 @@ async def test_a_large_unchunked_frame_fits_the_default_max_size(server) -> None
                     break
         assert stream.is_connected
     assert message["data"] == big
+
+
+def test_concurrent_connects_open_one_socket_with_one_reader(threaded_server) -> None:
+    cascor, _ = threaded_server
+
+    async def session() -> tuple[int, set[asyncio.Task[Any]]]:
+        control = CascorControlStream(cascor.url)
+        await asyncio.gather(control.connect(), control.connect())
+        answer = await control.stop()
+        assert answer["data"]["status"] == "success"
+        await control.disconnect()
+        return cascor.attempts, asyncio.all_tasks() - {asyncio.current_task()}
+
+    attempts, leftover = asyncio.run(session())
+    assert attempts == 1
+    assert leftover == set()

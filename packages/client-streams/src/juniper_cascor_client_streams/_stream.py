@@ -104,6 +104,7 @@ class BaseStream:
                 registry.append(callback)
         self._socket: OpenConnection | None = None
         self._reader: asyncio.Task[None] | None = None
+        self._connect_lock = asyncio.Lock()
         self._closing = False
         self._connected_at = 0.0
         self._last_frame_at: float | None = None
@@ -163,21 +164,22 @@ class BaseStream:
             JuniperCascorProtocolError: When the server did not open with a handshake frame.
             JuniperCascorConnectionError: When the server could not be reached.
         """
-        if self._reader is not None and not self._reader.done():
+        async with self._connect_lock:  # a concurrent connect() waits and then is a no-op
+            if self._reader is not None and not self._reader.done():
+                return self
+            self._closing = False
+            self._prepare()
+            try:
+                opened = await open_with_retries(self._settings, retries=retries, delay=delay)
+            except JuniperCascorClientError as exc:
+                self.last_error = exc
+                self.close_code = getattr(exc, "close_code", None)
+                self._finish(exc)
+                raise
+            logger.info("%s: connected to %s", self.endpoint, self.url)
+            await self._attach(opened, reconnected=False)
+            self._reader = asyncio.create_task(self._run(), name=f"cascor-{self.endpoint}-reader")
             return self
-        self._closing = False
-        self._prepare()
-        try:
-            opened = await open_with_retries(self._settings, retries=retries, delay=delay)
-        except JuniperCascorClientError as exc:
-            self.last_error = exc
-            self.close_code = getattr(exc, "close_code", None)
-            self._finish(exc)
-            raise
-        logger.info("%s: connected to %s", self.endpoint, self.url)
-        await self._attach(opened, reconnected=False)
-        self._reader = asyncio.create_task(self._run(), name=f"cascor-{self.endpoint}-reader")
-        return self
 
     async def disconnect(self) -> None:
         """Close the connection and stop the reader task; idempotent."""
