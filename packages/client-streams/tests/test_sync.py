@@ -12,6 +12,7 @@ import pytest
 from juniper_cascor_client_core import (
     JuniperCascorAuthenticationError,
     JuniperCascorCommandError,
+    JuniperCascorStreamClosedError,
     JuniperCascorTimeoutError,
 )
 from juniper_cascor_client_streams import BlockingControlStream, iter_training
@@ -121,3 +122,34 @@ def test_calling_from_the_private_loop_thread_raises(threaded_server) -> None:
         assert isinstance(error, RuntimeError)
         assert "own event-loop thread" in str(error)
         assert control.stop()["data"]["status"] == "success"  # still usable from outside
+
+
+def test_close_from_another_thread_fails_a_blocked_command_at_once(threaded_server) -> None:
+    cascor, _ = threaded_server
+
+    async def never_answer(peer: Any, frame: dict[str, Any]) -> None:
+        pass
+
+    cascor.on_command = never_answer
+    control = BlockingControlStream(cascor.url, timeout=5.0)
+    outcome: list[BaseException] = []
+
+    def blocked_command() -> None:
+        try:
+            control.command("stop", timeout=30.0)
+        except BaseException as exc:  # the test inspects whatever came out
+            outcome.append(exc)
+
+    worker = threading.Thread(target=blocked_command)
+    worker.start()
+    deadline = time.monotonic() + 5.0
+    while not (cascor.control and cascor.control[0].received) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    started = time.monotonic()
+    control.close()
+    worker.join(5.0)
+    assert not worker.is_alive()
+    assert time.monotonic() - started < 3.0
+    assert len(outcome) == 1
+    assert isinstance(outcome[0], JuniperCascorStreamClosedError)
+    assert loop_threads() == []
