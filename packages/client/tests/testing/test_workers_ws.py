@@ -19,7 +19,11 @@ from juniper_cascor_client.testing.cascor import (
     xor,
 )
 from juniper_cascor_client.testing.worker import WorkerThread
-from juniper_cascor_protocol.worker import BinaryFrame, TensorSequenceAssembler
+from juniper_cascor_protocol.worker import (
+    MAX_BINARY_FRAME_BYTES,
+    BinaryFrame,
+    TensorSequenceAssembler,
+)
 
 from .conftest import close_code, http, recv_json, ws_connect
 
@@ -53,6 +57,15 @@ async def test_register_rules(cascor_server: FakeCascorServer, first: Any, code:
         }
         await ws.send(first)
         assert await close_code(ws) == code
+
+
+async def test_binary_frame_over_100_mib_closes_4005(cascor_server: FakeCascorServer) -> None:
+    async with ws_connect(cascor_server.ws_url + "/ws/v1/workers") as ws:
+        await recv_json(ws)
+        await ws.send(_register())
+        assert (await recv_json(ws))["type"] == "registration_ack"
+        await ws.send(bytes(MAX_BINARY_FRAME_BYTES + 1))
+        assert await close_code(ws, within=30) == 4005
 
 
 @pytest.mark.cascor_server(max_workers=1, api_keys=["k"])

@@ -1,11 +1,11 @@
 """``/ws/v1/workers``: registration, heartbeats and candidate task results.
 
 Close codes: 4007 when the first message is not ``register``, 4008 for an invalid
-registration, 4006 for invalid JSON, 4005 for a text frame over 65,536 characters, 4013 when the
-registry is full (and, at the handshake, 4003 for an ``Origin`` header, 4001 for a bad key, 1013
-when the worker system is disabled). A ``task_result`` is reassembled with its tensors by the
-protocol's ``TensorSequenceAssembler``, validated against its task and acknowledged with
-``result_ack`` ``accepted`` or ``rejected``.
+registration, 4006 for invalid JSON, 4005 for a text frame over 65,536 characters or a binary
+frame over 100 MiB, 4013 when the registry is full (and, at the handshake, 4003 for an
+``Origin`` header, 4001 for a bad key, 1013 when the worker system is disabled). A
+``task_result`` is reassembled with its tensors by the protocol's ``TensorSequenceAssembler``,
+validated against its task and acknowledged with ``result_ack`` ``accepted`` or ``rejected``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from juniper_cascor_client.testing.sockets import accepted, parse_object, receiv
 from juniper_cascor_client.testing.worker_tasks import result_from_message
 from juniper_cascor_client.testing.workers_registry import WorkerRecord
 from juniper_cascor_protocol.worker import (
+    MAX_BINARY_FRAME_BYTES,
     MAX_TEXT_FRAME_CHARS,
     AssembledMessage,
     BinaryFrameError,
@@ -101,6 +102,8 @@ def _handle(
         frame = _object(message)
         if frame.get("type") == "task_result":
             current[:] = [str(frame.get("task_id"))]
+    elif len(message) > MAX_BINARY_FRAME_BYTES:
+        raise _RefusedError(4005, "Message too large")
     try:
         parsed = assembler.feed(message)
     except (WorkerProtocolError, BinaryFrameError) as exc:
