@@ -302,3 +302,18 @@ def test_concurrent_connects_open_one_socket_with_one_reader(threaded_server) ->
     attempts, leftover = asyncio.run(session())
     assert attempts == 1
     assert leftover == set()
+
+
+async def test_disconnect_while_connect_retries_leaves_the_stream_closed(server) -> None:
+    server.send_handshake = False
+    stream = CascorTrainingStream(server.url, handshake_timeout=0.05)
+    connecting = asyncio.create_task(stream.connect(retries=3, delay=0.2))
+    await server.wait_for(lambda: server.attempts == 1)
+    await asyncio.sleep(0.1)  # the first attempt timed out; connect() waits to retry
+    await stream.disconnect()
+    server.send_handshake = True  # the retry would now succeed
+    with pytest.raises(JuniperCascorStreamClosedError, match="disconnect"):
+        await asyncio.wait_for(connecting, 5)
+    assert not stream.is_connected
+    await asyncio.sleep(0.05)
+    assert server.training == []

@@ -163,6 +163,7 @@ class BaseStream:
             JuniperCascorTimeoutError: When opening timed out.
             JuniperCascorProtocolError: When the server did not open with a handshake frame.
             JuniperCascorConnectionError: When the server could not be reached.
+            JuniperCascorStreamClosedError: When :meth:`disconnect` was called meanwhile.
         """
         async with self._connect_lock:  # a concurrent connect() waits and then is a no-op
             if self._reader is not None and not self._reader.done():
@@ -176,6 +177,11 @@ class BaseStream:
                 self.close_code = getattr(exc, "close_code", None)
                 self._finish(exc)
                 raise
+            if self._closing:  # disconnect() was called meanwhile, and it wins
+                await close_quietly(opened.socket)
+                raise JuniperCascorStreamClosedError(
+                    f"{self.endpoint} stream was disconnected while connecting"
+                )
             logger.info("%s: connected to %s", self.endpoint, self.url)
             await self._attach(opened, reconnected=False)
             self._reader = asyncio.create_task(self._run(), name=f"cascor-{self.endpoint}-reader")
