@@ -5,6 +5,8 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -123,3 +125,44 @@ def test_a_missing_extra_exits_10_naming_it(
     assert len(completed.stderr.strip().splitlines()) == 1
     assert "Traceback" not in completed.stderr
     assert not png.exists()
+
+
+def test_api_key_unfit_for_a_header_exits_2_and_never_shows(cli: Cli) -> None:
+    """requests used to quote such a key in its error, which the CLI printed (and put in JSON)."""
+    result = cli("--json", "--api-key", "sk-line\nbreak-7e1d", "status", "--url", _refused_url())
+    result.assert_error(2, "API key")
+    assert result.json()["error"]["code"] == "usage"
+    for fragment in ("sk-line", "break-7e1d"):
+        assert fragment not in result.stdout + result.stderr
+
+
+def test_a_request_is_tried_at_most_twice(cli: Cli) -> None:
+    """The CLI retries once (not the library's three times), so an unreachable or failing
+    server ends the command quickly."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        listener.settimeout(0.2)
+        accepted: list[int] = []
+
+        def hang_up() -> None:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    connection, _ = listener.accept()
+                except TimeoutError:
+                    continue
+                except OSError:
+                    return
+                with connection:
+                    connection.recv(65536)
+                accepted.append(1)
+
+        thread = threading.Thread(target=hang_up, daemon=True)
+        thread.start()
+        port = listener.getsockname()[1]
+        result = cli("status", "--url", f"http://127.0.0.1:{port}")
+        listener.close()
+    thread.join(timeout=5)
+    result.assert_error(3, "GET /health: connection lost")
+    assert len(accepted) == 2

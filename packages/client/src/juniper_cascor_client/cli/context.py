@@ -11,9 +11,12 @@ from juniper_cascor_client_core.constants import DEFAULT_BASE_URL
 from juniper_cascor_client_core.urls import http_base_url, websocket_base_url
 from juniper_cascor_client_rest import JuniperCascorClient
 
-__all__ = ["URL_ENV", "Context"]
+__all__ = ["CLI_RETRIES", "URL_ENV", "Context"]
 
 URL_ENV = "JUNIPER_CASCOR_URL"
+
+CLI_RETRIES = 1
+"""Retries of a failed REST request made by the command line (the library default is 3)."""
 
 
 @dataclass(frozen=True)
@@ -52,5 +55,15 @@ class Context:
         return websocket_base_url(self.url)
 
     def client(self) -> JuniperCascorClient:
-        """A REST client for the service (use it as a context manager)."""
-        return JuniperCascorClient(self.url, timeout=self.timeout, api_key=self.api_key)
+        """A REST client for the service (use it as a context manager).
+
+        It retries a failed request once (``CLI_RETRIES``) rather than the library's three
+        times: a person waiting at a prompt is better served by a prompt exit code 3 than by
+        seconds of backoff against a server that is not there.
+
+        Raises:
+            JuniperCascorConfigurationError: When the API key cannot be sent in a header.
+        """
+        return JuniperCascorClient(
+            self.url, timeout=self.timeout, retries=CLI_RETRIES, api_key=self.api_key
+        )
