@@ -188,3 +188,27 @@ async def test_reconnection_keeps_the_key_and_the_origin(server) -> None:
     assert server.keys == ["k3y", "k3y"]
     assert server.origins == ["http://dash.example"] * 2
     assert stream.reconnects == 1
+
+
+async def test_a_callback_raising_cancelled_error_does_not_stop_the_reader(server) -> None:
+    async def cancelled_inside(attempts: int) -> None:
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        waiter.cancel()
+        await waiter  # raises CancelledError, though nobody cancelled the reader
+
+    async with CascorTrainingStream(
+        server.url, reconnect=FAST, on_reconnect=cancelled_inside
+    ) as stream:
+        await server.wait_for(lambda: len(server.training) == 1)
+        await server.drop_and_wait_for_reconnect()
+        server.broadcast("metrics", {"epoch": 1})
+        message = await asyncio.wait_for(anext_of_type(stream, "metrics"), 5)
+        assert stream.is_connected
+    assert message["seq"] == 1
+
+
+async def anext_of_type(stream: CascorTrainingStream, kind: str) -> Any:
+    async for message in stream:
+        if message["type"] == kind:
+            return message
+    raise AssertionError(f"the stream ended before a {kind!r} message")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
@@ -19,11 +20,20 @@ async def invoke_callback(
     """Call ``callback(*args)``, awaiting it when it returns an awaitable.
 
     An exception raised by the callback is logged (with its traceback) and swallowed, so the
-    stream goes on; cancellation is not swallowed.
+    stream goes on. Cancellation of the calling task is not swallowed, but a
+    ``CancelledError`` the callback raised on its own (e.g. from awaiting a cancelled future)
+    is an error of the callback like any other.
     """
     try:
         result = callback(*args)
         if inspect.isawaitable(result):
             await result
-    except Exception:
+    except (Exception, asyncio.CancelledError) as exc:
+        if isinstance(exc, asyncio.CancelledError) and _being_cancelled():
+            raise
         logger.exception("the %s callback %r raised; the stream goes on", name, callback)
+
+
+def _being_cancelled() -> bool:
+    task = asyncio.current_task()
+    return task is None or task.cancelling() > 0
