@@ -136,6 +136,14 @@ def test_retry_after_beyond_the_cap_gives_up_at_once(server: Any, make_client: A
     assert len(server.requests) == 1
 
 
+def test_retry_after_too_large_for_a_float_gives_up_at_once(server: Any, client: Any) -> None:
+    """400 digits overflow to infinity, which was once read as "no Retry-After" and retried."""
+    server.push(status=503, headers={"Retry-After": "9" * 400})
+    with pytest.raises(JuniperCascorServiceUnavailableError):
+        client.get_metrics()
+    assert len(server.requests) == 1
+
+
 def test_get_gives_up_at_the_deadline(server: Any, make_client: Any) -> None:
     client = make_client(retries=100, deadline=0.6)
     server.responder = lambda r: {"status": 503, "headers": {"Retry-After": "0.1"}}

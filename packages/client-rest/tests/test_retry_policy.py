@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from email.utils import formatdate
 
@@ -92,6 +93,9 @@ def test_backoff_is_within_full_jitter_bounds(
         ("-1", None),
         ("nan", None),
         ("inf", None),
+        ("1e400", None),
+        ("9" * 400, math.inf),
+        ("9" * 400 + ".5", math.inf),
         ("soon", None),
         ("", None),
         (formatdate(NOW + 10, usegmt=True), 10.0),

@@ -22,6 +22,7 @@ from __future__ import annotations
 import enum
 import math
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
@@ -42,6 +43,8 @@ __all__ = [
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+_DELAY_DIGITS = re.compile(r"[0-9]+(?:\.[0-9]*)?")
 
 
 class Delivery(enum.Enum):
@@ -79,7 +82,8 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     """Parse a ``Retry-After`` header into a delay in seconds.
 
     Accepts delay-seconds (a non-negative number; decimals are tolerated) and an HTTP date,
-    which is turned into the time left from ``now``. A date in the past gives ``0.0``.
+    which is turned into the time left from ``now``. A date in the past gives ``0.0``; digits
+    too many for a float give ``math.inf`` (so the caller gives up rather than retrying early).
 
     Args:
         value: The header value, or ``None`` when the header was absent.
@@ -95,6 +99,8 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
         seconds = float(text)
     except ValueError:
         return _seconds_until_date(text, now)
+    if seconds == math.inf and _DELAY_DIGITS.fullmatch(text):
+        return math.inf
     if not math.isfinite(seconds) or seconds < 0:
         return None
     return seconds
