@@ -129,6 +129,13 @@ STATUS_CASES: list[tuple[int, Any, type[JuniperCascorClientError], str, Any]] = 
         '{"unexpected": true}',
     ),
     (
+        422,
+        {"detail": [{"loc": ["body", "layers", {"index": 0}, None, True], "msg": "bad"}]},
+        JuniperCascorValidationError,
+        'body.layers.{"index":0}.null.true: bad',
+        [{"loc": ["body", "layers", {"index": 0}, None, True], "msg": "bad"}],
+    ),
+    (
         400,
         {"detail": {"field": "x"}},
         JuniperCascorValidationError,

@@ -244,9 +244,13 @@ def _render_item(item: Any) -> str:
         return item
     if isinstance(item, dict) and isinstance(item.get("msg"), str):
         loc = item.get("loc")
-        where = ".".join(str(part) for part in loc) if isinstance(loc, list) else ""
+        where = ".".join(_loc_part(part) for part in loc) if isinstance(loc, list) else ""
         return f"{where}: {item['msg']}" if where else str(item["msg"])
     return _dumps(item)
+
+
+def _loc_part(part: Any) -> str:
+    return part if isinstance(part, str) else _dumps(part)
 
 
 def _dumps(value: Any) -> str:
