@@ -227,7 +227,7 @@ def test_cancelling_connect_during_the_handshake_closes_the_socket(threaded_serv
     async def session() -> set[asyncio.Task[Any]]:
         stream = CascorTrainingStream(cascor.url, handshake_timeout=5.0)
         with pytest.raises(TimeoutError):
-            async with asyncio.timeout(0.5):
+            async with asyncio.timeout(0.2):
                 await stream.connect()
         assert not stream.is_connected
         return asyncio.all_tasks() - {asyncio.current_task()}
