@@ -212,3 +212,21 @@ async def anext_of_type(stream: CascorTrainingStream, kind: str) -> Any:
         if message["type"] == kind:
             return message
     raise AssertionError(f"the stream ended before a {kind!r} message")
+
+
+async def test_a_new_connect_after_giving_up_starts_a_fresh_backoff(server) -> None:
+    policy = ReconnectPolicy(initial_delay=0.005, max_delay=0.01, max_attempts=2)
+    stream = CascorTrainingStream(server.url, reconnect=policy, handshake_timeout=0.05)
+    async with stream:
+        await server.wait_for(lambda: len(server.training) == 1)
+        server.send_handshake = False
+        server.drop_all()
+        with pytest.raises(JuniperCascorTimeoutError):
+            await consume_all(stream)
+        server.send_handshake = True
+        await stream.connect()  # the application starts over
+        await server.wait_for(lambda: len(server.training) == 1)
+        await server.drop_and_wait_for_reconnect()
+        await server.wait_for(lambda: stream.reconnects == 1)
+        assert stream.is_connected
+    assert server.attempts == 1 + 2 + 1 + 1

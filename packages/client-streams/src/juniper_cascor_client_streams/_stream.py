@@ -169,6 +169,8 @@ class BaseStream:
             if self._reader is not None and not self._reader.done():
                 return self
             self._closing = False
+            if self._backoff is not None:  # a new session: attempts from an earlier one are void
+                self._backoff = Backoff(self._backoff.policy)
             self._prepare()
             try:
                 opened = await open_with_retries(self._settings, retries=retries, delay=delay)
