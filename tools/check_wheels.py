@@ -12,6 +12,7 @@ something it needs, or pins a sibling of ours to anything but a range.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -140,8 +141,9 @@ def check(name: str, requirements: list[Requirement], files: set[str]) -> list[s
 
 
 def build(dist_dir: Path) -> list[Path]:
+    uv = os.environ.get("UV", "uv")  # ``uv run`` names its own executable in $UV
     subprocess.run(
-        ["uv", "build", "--all-packages", "--wheel", "--out-dir", str(dist_dir), "--quiet"],
+        [uv, "build", "--all-packages", "--wheel", "--out-dir", str(dist_dir), "--quiet"],
         check=True,
     )
     return sorted(dist_dir.glob("*.whl"))
