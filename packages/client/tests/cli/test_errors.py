@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
 import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -166,3 +168,39 @@ def test_a_request_is_tried_at_most_twice(cli: Cli) -> None:
     thread.join(timeout=5)
     result.assert_error(3, "GET /health: connection lost")
     assert len(accepted) == 2
+
+
+class _OtherService(BaseHTTPRequestHandler):
+    """A JSON service that is not juniper-cascor: every answer's ``data`` is a list."""
+
+    def do_GET(self) -> None:
+        payload = json.dumps({"status": "success", "data": [1, 2]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+
+@pytest.mark.parametrize(
+    "command", [["status"], ["workers", "list"], ["workers", "stats"], ["snapshots", "list"]]
+)
+def test_an_answer_of_the_wrong_shape_exits_1_without_a_traceback(
+    cli: Cli, command: list[str]
+) -> None:
+    """Pointed at another JSON service, the commands used to die with an AttributeError."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _OtherService)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}"
+        for json_flag in ([], ["--json"]):
+            result = cli(*command, *json_flag, "--url", url)
+            result.assert_error(1, "")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)

@@ -11,7 +11,16 @@ from juniper_cascor_client_core.exceptions import JuniperCascorProtocolError
 if TYPE_CHECKING:
     from juniper_cascor_client.cli.app import Handler
 
-__all__ = ["SubParsers", "add_command", "add_group", "data_of", "positive_float", "positive_int"]
+__all__ = [
+    "SubParsers",
+    "add_command",
+    "add_group",
+    "data_of",
+    "object_of",
+    "positive_float",
+    "positive_int",
+    "records",
+]
 
 SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -56,6 +65,29 @@ def data_of(envelope: Mapping[str, Any]) -> Any:
     if "data" not in envelope:
         raise JuniperCascorProtocolError("the server's answer has no 'data'")
     return envelope["data"]
+
+
+def object_of(envelope: Mapping[str, Any], what: str) -> dict[str, Any]:
+    """The ``data`` of a success envelope, which must be a JSON object (``what`` names it).
+
+    Raises:
+        JuniperCascorProtocolError: When there is no ``data`` or it is not an object.
+    """
+    data = data_of(envelope)
+    if not isinstance(data, dict):
+        raise JuniperCascorProtocolError(f"the server's {what} is not a JSON object")
+    return data
+
+
+def records(value: Any, what: str) -> list[dict[str, Any]]:
+    """``value`` as a list of JSON objects (``what`` names it).
+
+    Raises:
+        JuniperCascorProtocolError: When it is not a list of objects.
+    """
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise JuniperCascorProtocolError(f"the server's {what} is not a list of objects")
+    return value
 
 
 def positive_int(text: str) -> int:

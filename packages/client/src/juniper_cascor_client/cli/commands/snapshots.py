@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from rich.console import Console
 
-from juniper_cascor_client.cli.commands._base import SubParsers, add_command, add_group, data_of
+from juniper_cascor_client.cli.commands._base import (
+    SubParsers,
+    add_command,
+    add_group,
+    data_of,
+    object_of,
+    records,
+)
 from juniper_cascor_client.cli.context import Context
 from juniper_cascor_client.cli.output import records_table
 
@@ -40,7 +46,7 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
         JuniperCascorClientError: When the request fails.
     """
     with ctx.client() as client:
-        snapshots: list[dict[str, Any]] = data_of(client.list_snapshots())
+        snapshots = records(data_of(client.list_snapshots()), "snapshot list")
 
     def render(console: Console) -> None:
         console.print(records_table(f"{len(snapshots)} snapshot(s)", snapshots, _COLUMNS))
@@ -56,7 +62,7 @@ def run_save(args: argparse.Namespace, ctx: Context) -> int:
         JuniperCascorClientError: When the request fails (e.g. 404 without a network).
     """
     with ctx.client() as client:
-        snapshot: dict[str, Any] = data_of(client.save_snapshot(args.description))
+        snapshot = object_of(client.save_snapshot(args.description), "saved snapshot")
     ctx.out.fields("saved snapshot", snapshot)
     return 0
 
@@ -70,6 +76,6 @@ def run_load(args: argparse.Namespace, ctx: Context) -> int:
         JuniperCascorClientError: When the request fails otherwise.
     """
     with ctx.client() as client:
-        answer: dict[str, Any] = data_of(client.load_snapshot(args.snapshot_id))
+        answer = object_of(client.load_snapshot(args.snapshot_id), "restore answer")
     ctx.out.fields("restored snapshot", answer)
     return 0

@@ -7,7 +7,12 @@ from typing import Any
 
 from rich.console import Console
 
-from juniper_cascor_client.cli.commands._base import SubParsers, add_command, data_of
+from juniper_cascor_client.cli.commands._base import (
+    SubParsers,
+    add_command,
+    data_of,
+    object_of,
+)
 from juniper_cascor_client.cli.context import Context
 from juniper_cascor_client.cli.follow import metric
 from juniper_cascor_client.cli.output import fields_table, format_percent
@@ -37,9 +42,10 @@ def run_status(args: argparse.Namespace, ctx: Context) -> int:
     """
     with ctx.client() as client:
         health = data_of(client.health_check())
-        training = data_of(client.get_training_status())
+        training = object_of(client.get_training_status(), "training status")
+        network: dict[str, Any] | None
         try:
-            network = data_of(client.get_network())
+            network = object_of(client.get_network(), "network")
         except JuniperCascorNotFoundError:
             network = None
     document = {"url": ctx.url, "health": health, "network": network, "training": training}

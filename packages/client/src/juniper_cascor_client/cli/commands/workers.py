@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from rich.console import Console
 
-from juniper_cascor_client.cli.commands._base import SubParsers, add_command, add_group, data_of
+from juniper_cascor_client.cli.commands._base import (
+    SubParsers,
+    add_command,
+    add_group,
+    object_of,
+    records,
+)
 from juniper_cascor_client.cli.context import Context
 from juniper_cascor_client.cli.output import records_table
 
@@ -40,8 +45,8 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
         JuniperCascorClientError: When the request fails otherwise.
     """
     with ctx.client() as client:
-        listing: dict[str, Any] = data_of(client.list_workers())
-    workers = listing.get("workers") or []
+        listing = object_of(client.list_workers(), "worker list")
+    workers = records(listing.get("workers") or [], "worker list")
 
     def render(console: Console) -> None:
         console.print(records_table(f"{len(workers)} worker(s)", workers, _COLUMNS))
@@ -58,6 +63,6 @@ def run_stats(args: argparse.Namespace, ctx: Context) -> int:
         JuniperCascorClientError: When the request fails otherwise.
     """
     with ctx.client() as client:
-        stats: dict[str, Any] = data_of(client.get_worker_stats())
+        stats = object_of(client.get_worker_stats(), "worker stats")
     ctx.out.fields("worker pool", stats)
     return 0
