@@ -111,6 +111,11 @@ def test_per_call_timeout_applies(server: Any, client: JuniperCascorClient) -> N
         "/a\r\nX-Injected: 1",
         "",
         "/snapshots/..",
+        "http://evil.example/x",
+        "/x/%2e%2e%2f%2e%2e/health",  # dot segments behind an encoded "/" or "\\"
+        "/x/..%2Fhealth",
+        "/x/..%5chealth",
+        "/x/%2F..",
     ],
 )
 def test_request_rejects_unsafe_paths(server: Any, client: JuniperCascorClient, path: str) -> None:

@@ -30,6 +30,7 @@ WORKER_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
 HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 _FORBIDDEN_IN_PATH = re.compile(r"[\s\\#\x00-\x1f\x7f]")
+_SEPARATORS = re.compile(r"[/\\]")
 
 
 def snapshot_segment(snapshot_id: str) -> str:
@@ -68,8 +69,9 @@ def check_path(path: str) -> str:
     """Check a path relative to ``{base_url}/v1`` given to ``request()``.
 
     It must start with ``/``, and must not contain whitespace, control characters, ``\\``,
-    ``#``, a ``.`` or ``..`` segment (also percent-encoded) or start with ``//``. A query
-    string is allowed.
+    ``#``, a ``.`` or ``..`` segment or start with ``//``. Dot segments are looked for after
+    percent-decoding, with an encoded ``/`` or ``\\`` counted as a separator, since a server or
+    proxy may decode them. A query string is allowed.
 
     Raises:
         JuniperCascorValidationError: When the path breaks one of these rules.
@@ -80,8 +82,8 @@ def check_path(path: str) -> str:
         )
     if _FORBIDDEN_IN_PATH.search(path):
         raise JuniperCascorValidationError(f"path contains a forbidden character: {path!r}")
-    segments = path.split("?", 1)[0].split("/")
-    if any(unquote(segment) in (".", "..") for segment in segments):
+    decoded = unquote(path.split("?", 1)[0])
+    if any(part in (".", "..") for part in _SEPARATORS.split(decoded)):
         raise JuniperCascorValidationError(f"path must not contain dot segments: {path!r}")
     return path
 
