@@ -8,6 +8,7 @@ from juniper_cascor_client_core import (
     JuniperCascorConfigurationError,
     http_base_url,
     normalize_base_url,
+    redact_url,
     websocket_base_url,
 )
 
@@ -79,3 +80,17 @@ def test_http_base_url_from_websocket() -> None:
     assert http_base_url("wss://h:1/") == "https://h:1"
     assert http_base_url("ws://h") == "http://h"
     assert http_base_url("https://h") == "https://h"
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ("http://bob:hunter2@h:8200", "http://***@h:8200"),
+        ("https://tok3n@h/base", "https://***@h/base"),
+        ("ws://a:b@h:1", "ws://***@h:1"),
+        ("http://h:8200", "http://h:8200"),
+        ("http://h/p@q", "http://h/p@q"),
+    ],
+)
+def test_redact_url_hides_credentials(given: str, shown: str) -> None:
+    assert redact_url(given) == shown

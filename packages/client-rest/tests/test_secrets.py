@@ -100,3 +100,12 @@ def test_key_unfit_for_a_header_is_refused_without_showing_it(server: Any, key: 
     for fragment in (key, repr(key)[1:-1], "3f9a"):
         assert fragment not in text
     assert server.requests == []
+
+
+def test_credentials_in_the_base_url_never_show_in_the_repr(server: Any) -> None:
+    with JuniperCascorClient(server.url.replace("//", "//bob:hunter2@"), api_key="") as client:
+        assert client.get_metrics()["status"] == "success"
+        shown = repr(client)
+    assert "hunter2" not in shown
+    assert "bob" not in shown
+    assert "http://***@127.0.0.1:" in shown

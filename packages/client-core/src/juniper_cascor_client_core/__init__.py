@@ -34,6 +34,7 @@ from juniper_cascor_client_core.urls import (
     DEFAULT_BASE_URL,
     http_base_url,
     normalize_base_url,
+    redact_url,
     websocket_base_url,
 )
 
@@ -62,6 +63,7 @@ __all__ = [
     "http_base_url",
     "normalize_base_url",
     "redact",
+    "redact_url",
     "resolve_api_key",
     "websocket_base_url",
 ]

@@ -25,6 +25,7 @@ __all__ = [
     "WEBSOCKET_SCHEMES",
     "http_base_url",
     "normalize_base_url",
+    "redact_url",
     "websocket_base_url",
 ]
 
@@ -61,6 +62,19 @@ def normalize_base_url(url: str, *, schemes: tuple[str, ...] = HTTP_SCHEMES) -> 
     if path.endswith("/v1"):
         path = path[: -len("/v1")].rstrip("/")
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def redact_url(url: str) -> str:
+    """Return a normalised ``url`` fit for display: ``user:password@`` becomes ``***@``.
+
+    Credentials in a base URL are kept for the requests themselves, but reprs and printed
+    output show this form.
+    """
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"***@{host}"))
 
 
 def websocket_base_url(url: str) -> str:

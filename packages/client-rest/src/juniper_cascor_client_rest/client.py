@@ -13,6 +13,7 @@ from juniper_cascor_client_core import (
     JuniperCascorClientError,
     JuniperCascorConfigurationError,
     normalize_base_url,
+    redact_url,
     resolve_api_key,
 )
 from juniper_cascor_client_rest._transport import (
@@ -289,4 +290,5 @@ class JuniperCascorClient(CascorEndpoints):
 
     def __repr__(self) -> str:
         state = ", closed" if self.closed else ""
-        return f"JuniperCascorClient(base_url={self._base_url!r}, api_key={self._api_key!r}{state})"
+        shown = redact_url(self._base_url)
+        return f"JuniperCascorClient(base_url={shown!r}, api_key={self._api_key!r}{state})"
