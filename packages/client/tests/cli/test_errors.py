@@ -204,3 +204,22 @@ def test_an_answer_of_the_wrong_shape_exits_1_without_a_traceback(
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)
+
+
+def test_credentials_in_the_url_are_never_printed(
+    cli: Cli, cascor_server: FakeCascorServer
+) -> None:
+    url = cascor_server.http_url.replace("//", "//bob:hunter2@")
+    for json_flag in ([], ["--json"]):
+        result = cli("status", *json_flag, "--url", url)
+        assert result.code == 0, result
+        assert "hunter2" not in result.stdout + result.stderr
+    assert result.json()["url"].startswith("http://***@127.0.0.1:")
+
+
+@pytest.mark.parametrize("command", [["status"], ["control", "stop"], ["watch", "--duration", "5"]])
+def test_credentials_in_the_url_never_show_in_an_error(cli: Cli, command: list[str]) -> None:
+    url = _refused_url().replace("//", "//bob:hunter2@")
+    result = cli(*command, "--json", "--url", url)
+    result.assert_error(3, "")
+    assert "hunter2" not in result.stdout + result.stderr

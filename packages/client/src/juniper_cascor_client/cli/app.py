@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from typing import Protocol
@@ -33,6 +34,9 @@ from juniper_cascor_client_core.exceptions import JuniperCascorClientError
 __all__ = ["Handler", "build_parser", "run"]
 
 PROG = "juniper-cascor"
+
+_URL_CREDENTIALS = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]+@")
+"""``scheme://user:password@`` in an error message, printed as ``scheme://***@``."""
 
 
 class Handler(Protocol):
@@ -112,6 +116,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(args: argparse.Namespace, code: ExitCode, message: str, kind: str) -> int:
+    message = _URL_CREDENTIALS.sub(r"\1***@", message)
     print_error(message)
     if args.json:
         error = {

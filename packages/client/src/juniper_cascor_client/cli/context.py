@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from juniper_cascor_client.cli.output import Output
 from juniper_cascor_client_core.constants import DEFAULT_BASE_URL
-from juniper_cascor_client_core.urls import http_base_url, websocket_base_url
+from juniper_cascor_client_core.urls import http_base_url, redact_url, websocket_base_url
 from juniper_cascor_client_rest import JuniperCascorClient
 
 __all__ = ["CLI_RETRIES", "URL_ENV", "Context"]
@@ -48,6 +48,11 @@ class Context:
             timeout=args.timeout,
             out=Output(json_mode=args.json),
         )
+
+    @property
+    def display_url(self) -> str:
+        """The service URL as printed: credentials in it are shown as ``***``."""
+        return redact_url(self.url)
 
     @property
     def ws_url(self) -> str:

@@ -65,7 +65,7 @@ def run_boundary(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.client() as client:
         grid = fetch_boundary(client, args.resolution)
         points = fetch_training_points(client)
-    save_boundary_plot(args.file, grid, points, title=f"Decision boundary at {ctx.url}")
+    save_boundary_plot(args.file, grid, points, title=f"Decision boundary at {ctx.display_url}")
     document = {"file": args.file, "resolution": args.resolution, "points": len(points or ())}
     ctx.out.fields("plot written", document)
     return 0

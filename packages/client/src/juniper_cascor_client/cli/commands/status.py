@@ -48,7 +48,7 @@ def run_status(args: argparse.Namespace, ctx: Context) -> int:
             network = object_of(client.get_network(), "network")
         except JuniperCascorNotFoundError:
             network = None
-    document = {"url": ctx.url, "health": health, "network": network, "training": training}
+    document = {"url": ctx.display_url, "health": health, "network": network, "training": training}
 
     def render(console: Console) -> None:
         console.print(fields_table("juniper-cascor status", _summary(document)))

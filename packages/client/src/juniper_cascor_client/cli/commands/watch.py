@@ -65,7 +65,7 @@ def run_watch(args: argparse.Namespace, ctx: Context) -> int:
     record = RunRecord()
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C ends watching normally
         watch_run(ctx, record, title="watching", count=args.count, duration=args.duration)
-    document = {"url": ctx.url, "run": record.summary(), "metrics": list(record.recent)}
+    document = {"url": ctx.display_url, "run": record.summary(), "metrics": list(record.recent)}
 
     def render(console: Console) -> None:
         render_run(console, record, title="run summary")
