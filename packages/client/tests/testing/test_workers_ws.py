@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import sys
 import time
@@ -153,6 +155,30 @@ def test_candidates_train_on_a_worker(cascor_server: FakeCascorServer) -> None:
     assert cascor_server.state.network.to_dict() == local.network.to_dict()
 
 
+def _result_frames(task: Any, columns: int) -> tuple[str, bytes, bytes]:
+    result = {
+        "type": "task_result",
+        "task_id": task.task_id,
+        "candidate_id": task.candidate_index,
+        "candidate_uuid": task.candidate_data["candidate_uuid"],
+        "correlation": 0.5,
+        "success": True,
+        "epochs_completed": 1,
+        "activation_name": "tanh",
+        "all_correlations": [0.5],
+        "numerator": 1.0,
+        "denominator": 2.0,
+        "best_corr_idx": 0,
+        "error_message": None,
+        "tensor_manifest": {
+            "weights": {"shape": [columns], "dtype": "float64"},
+            "bias": {"shape": [1], "dtype": "float64"},
+        },
+    }
+    weights, bias = BinaryFrame.encode(np.zeros(columns)), BinaryFrame.encode(np.zeros(1))
+    return json.dumps(result), weights, bias
+
+
 @pytest.mark.cascor_server(scenario="idle")
 async def test_invalid_results_are_rejected_and_trained_locally(
     cascor_server: FakeCascorServer,
@@ -170,28 +196,10 @@ async def test_invalid_results_are_rejected_and_trained_locally(
         task = assign.message  # type: ignore[union-attr]
         assert set(assign.tensors) == {"candidate_input", "residual_error"}  # type: ignore[union-attr]
         columns = assign.tensors["candidate_input"].shape[1]  # type: ignore[union-attr]
-        result = {
-            "type": "task_result",
-            "task_id": task.task_id,
-            "candidate_id": 0,
-            "candidate_uuid": task.candidate_data["candidate_uuid"],
-            "correlation": 0.5,
-            "success": True,
-            "epochs_completed": 1,
-            "activation_name": "tanh",
-            "all_correlations": [0.5],
-            "numerator": 1.0,
-            "denominator": 2.0,
-            "best_corr_idx": 0,
-            "error_message": None,
-            "tensor_manifest": {
-                "weights": {"shape": [columns], "dtype": "float64"},
-                "bias": {"shape": [1], "dtype": "float64"},
-            },
-        }
-        await ws.send(json.dumps(result))
+        text, _, bias = _result_frames(task, columns)
+        await ws.send(text)
         await ws.send(BinaryFrame.encode(np.full(columns, 1000.0)))
-        await ws.send(BinaryFrame.encode(np.zeros(1)))
+        await ws.send(bias)
         while True:
             frame = await ws.recv()
             if isinstance(frame, str) and json.loads(frame)["type"] == "result_ack":
@@ -203,6 +211,38 @@ async def test_invalid_results_are_rejected_and_trained_locally(
         }
     assert cascor_server.wait_until_idle(20)
     assert cascor_server.state.status.value == "Completed"
+
+
+@pytest.mark.cascor_server(scenario="idle")
+async def test_an_interrupted_result_is_the_one_rejected(cascor_server: FakeCascorServer) -> None:
+    async with ws_connect(cascor_server.ws_url + "/ws/v1/workers") as ws:
+        await recv_json(ws)
+        await ws.send(_register())
+        await recv_json(ws)
+        cascor_server.context.operations.start({})
+        assembler = TensorSequenceAssembler()
+        assigns: list[Any] = []
+        async with asyncio.timeout(10):
+            while len(assigns) < 2:
+                if (assembled := assembler.feed(await ws.recv())) is not None:
+                    assigns.append(assembled)
+        first, second = (assign.message for assign in assigns)
+        columns = assigns[0].tensors["candidate_input"].shape[1]
+        await ws.send(_result_frames(first, columns)[0])  # its tensors never follow
+        for frame in _result_frames(second, columns):
+            await ws.send(frame)
+        acks = []
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(10):
+                while len(acks) < 2:
+                    frame = await ws.recv()
+                    if isinstance(frame, str) and json.loads(frame)["type"] == "result_ack":
+                        acks.append(json.loads(frame))
+        assert [(a["task_id"], a["status"]) for a in acks] == [
+            (first.task_id, "rejected"),
+            (second.task_id, "accepted"),
+        ]
+    assert cascor_server.wait_until_idle(20)
 
 
 @pytest.mark.parametrize("options", [{"workers_enabled": False}, {"api_keys": ["k"]}])

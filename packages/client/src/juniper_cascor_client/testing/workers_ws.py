@@ -100,6 +100,10 @@ def _handle(
 ) -> None:
     if isinstance(message, str):
         frame = _object(message)
+        if assembler.pending:  # the text cuts a result's tensors short: reject that result
+            assembler.reset()
+            if current:
+                _settle(context, record, current.pop(), None)
         if frame.get("type") == "task_result":
             current[:] = [str(frame.get("task_id"))]
     elif len(message) > MAX_BINARY_FRAME_BYTES:
