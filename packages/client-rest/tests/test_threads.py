@@ -63,3 +63,16 @@ def test_close_from_another_thread_stops_later_calls(
     with pytest.raises(JuniperCascorClientError, match="closed"):
         client.get_metrics()
     assert len(server.requests) == 1
+
+
+def test_close_during_a_retry_wait_sends_no_further_attempt(server: Any, make_client: Any) -> None:
+    client = make_client(retries=3)
+    server.responder = lambda r: {"status": 503, "headers": {"Retry-After": "0.4"}}
+    timer = threading.Timer(0.2, client.close)  # while the call waits to retry
+    timer.start()
+    try:
+        with pytest.raises(JuniperCascorClientError, match="HTTP 503"):
+            client.get_metrics()
+    finally:
+        timer.join(timeout=5)
+    assert len(server.requests) == 1

@@ -227,7 +227,8 @@ class Transport:
         retry_after: float | None,
         end: float,
     ) -> bool:
-        """Sleep before the next attempt and return ``True``, or return ``False`` to give up."""
+        """Sleep before the next attempt and return ``True``, or return ``False`` to give up
+        (also when the transport was closed during the sleep)."""
         if not retryable:
             return False
         delay = self._policy.delay(retry_index, retry_after, random.random)
@@ -238,6 +239,9 @@ class Transport:
             "%s; retry %d of %d in %.3f s", error, retry_index + 1, self._policy.retries, delay
         )
         time.sleep(delay)
+        if self._closed:  # closed by another thread meanwhile: no new connection, no resend
+            logger.debug("client closed while waiting to retry: %s", error)
+            return False
         return True
 
     def _session(self) -> requests.Session:
