@@ -7,11 +7,13 @@ import contextlib
 import json
 import sys
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import numpy as np
 import pytest
 import requests
+from websockets.asyncio.client import ClientConnection
 
 from juniper_cascor_client.testing import FakeCascorServer
 from juniper_cascor_client.testing.cascor import (
@@ -23,6 +25,7 @@ from juniper_cascor_client.testing.cascor import (
 from juniper_cascor_client.testing.worker import WorkerThread
 from juniper_cascor_protocol.worker import (
     MAX_BINARY_FRAME_BYTES,
+    AssembledMessage,
     BinaryFrame,
     TensorSequenceAssembler,
 )
@@ -155,6 +158,28 @@ def test_candidates_train_on_a_worker(cascor_server: FakeCascorServer) -> None:
     assert cascor_server.state.network.to_dict() == local.network.to_dict()
 
 
+@contextlib.asynccontextmanager
+async def _worker_in_training(server: FakeCascorServer) -> AsyncIterator[ClientConnection]:
+    """A registered worker's connection to ``server``, whose training has just started."""
+    async with ws_connect(server.ws_url + "/ws/v1/workers") as ws:
+        await recv_json(ws)
+        await ws.send(_register())
+        await recv_json(ws)
+        server.context.operations.start({})
+        yield ws
+
+
+async def _assigns(ws: ClientConnection, count: int) -> list[AssembledMessage]:
+    """The next ``count`` task assignments, with their tensors."""
+    assembler = TensorSequenceAssembler()
+    assigns: list[AssembledMessage] = []
+    async with asyncio.timeout(10):
+        while len(assigns) < count:
+            if isinstance(assembled := assembler.feed(await ws.recv()), AssembledMessage):
+                assigns.append(assembled)
+    return assigns
+
+
 def _result_frames(task: Any, columns: int) -> tuple[str, bytes, bytes]:
     result = {
         "type": "task_result",
@@ -183,19 +208,11 @@ def _result_frames(task: Any, columns: int) -> tuple[str, bytes, bytes]:
 async def test_invalid_results_are_rejected_and_trained_locally(
     cascor_server: FakeCascorServer,
 ) -> None:
-    async with ws_connect(cascor_server.ws_url + "/ws/v1/workers") as ws:
-        await recv_json(ws)
-        await ws.send(_register())
-        await recv_json(ws)
-        cascor_server.context.operations.start({})
-        assembler = TensorSequenceAssembler()
-        assign = None
-        while assign is None:
-            message = await ws.recv()
-            assign = assembler.feed(message)
-        task = assign.message  # type: ignore[union-attr]
-        assert set(assign.tensors) == {"candidate_input", "residual_error"}  # type: ignore[union-attr]
-        columns = assign.tensors["candidate_input"].shape[1]  # type: ignore[union-attr]
+    async with _worker_in_training(cascor_server) as ws:
+        (assign,) = await _assigns(ws, 1)
+        task = assign.message
+        assert set(assign.tensors) == {"candidate_input", "residual_error"}
+        columns = assign.tensors["candidate_input"].shape[1]
         text, _, bias = _result_frames(task, columns)
         await ws.send(text)
         await ws.send(BinaryFrame.encode(np.full(columns, 1000.0)))
@@ -215,23 +232,14 @@ async def test_invalid_results_are_rejected_and_trained_locally(
 
 @pytest.mark.cascor_server(scenario="idle")
 async def test_an_interrupted_result_is_the_one_rejected(cascor_server: FakeCascorServer) -> None:
-    async with ws_connect(cascor_server.ws_url + "/ws/v1/workers") as ws:
-        await recv_json(ws)
-        await ws.send(_register())
-        await recv_json(ws)
-        cascor_server.context.operations.start({})
-        assembler = TensorSequenceAssembler()
-        assigns: list[Any] = []
-        async with asyncio.timeout(10):
-            while len(assigns) < 2:
-                if (assembled := assembler.feed(await ws.recv())) is not None:
-                    assigns.append(assembled)
+    async with _worker_in_training(cascor_server) as ws:
+        assigns = await _assigns(ws, 2)
         first, second = (assign.message for assign in assigns)
         columns = assigns[0].tensors["candidate_input"].shape[1]
         await ws.send(_result_frames(first, columns)[0])  # its tensors never follow
         for frame in _result_frames(second, columns):
             await ws.send(frame)
-        acks = []
+        acks: list[dict[str, Any]] = []
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(10):
                 while len(acks) < 2:
