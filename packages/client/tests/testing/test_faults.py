@@ -112,5 +112,9 @@ async def test_refuse_auth_and_handshakes(cascor_server: FakeCascorServer) -> No
     faults.refuse_handshakes("control", 4029, times=1, reason="slow down")
     async with ws_connect(cascor_server.ws_url + "/ws/control") as ws:
         assert await close_code(ws) == 4029
+    faults.refuse_handshakes("control", 4029, times=1, reason="é" * 100)
+    async with ws_connect(cascor_server.ws_url + "/ws/control") as ws:
+        assert await close_code(ws) == 4029  # the reason is cut to fit the close frame
+        assert ws.close_reason == "é" * 61
     async with ws_connect(cascor_server.ws_url + "/ws/control") as ws:
         assert (await recv_json(ws))["data"] == {"channel": "control"}

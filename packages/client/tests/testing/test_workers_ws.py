@@ -50,6 +50,8 @@ def _register(worker_id: str = "w1") -> str:
         (json.dumps({"type": "heartbeat"}), 4007),
         (b"\x00\x01", 4007),
         (json.dumps({"type": "register", "worker_id": "-bad", "capabilities": CAPABILITIES}), 4008),
+        # The reason names the pattern and the id: over the 123 bytes a close frame can carry.
+        (_register("-" + "a" * 80), 4008),
         ("{not json", 4006),
         ("x" * 70_000, 4005),
     ],

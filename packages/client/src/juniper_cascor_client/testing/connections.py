@@ -17,12 +17,18 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-__all__ = ["ConnectionRegistry", "WsConnection", "ping_loop"]
+__all__ = ["ConnectionRegistry", "WsConnection", "close_reason", "ping_loop"]
 
 logger = logging.getLogger(__name__)
 
 _QUEUE_LIMIT = 8192
+_MAX_CLOSE_REASON = 123  # bytes: a close frame's payload is at most 125, 2 of them the code
 Silence = Callable[[str], Awaitable[None]]
+
+
+def close_reason(text: str) -> bytes:
+    """``text`` as a close frame's reason: UTF-8, cut to the 123 bytes a close frame holds."""
+    return text.encode()[:_MAX_CLOSE_REASON].decode(errors="ignore").encode()
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,7 @@ class WsConnection:
             await silence(self.channel)
             try:
                 if isinstance(item, _Close):
-                    await self.ws.close(code=item.code, message=item.reason.encode())
+                    await self.ws.close(code=item.code, message=close_reason(item.reason))
                     return
                 if isinstance(item, str):
                     await self.ws.send_str(item)

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from juniper_cascor_client.testing.connections import WsConnection, ping_loop
+from juniper_cascor_client.testing.connections import WsConnection, close_reason, ping_loop
 from juniper_cascor_client.testing.context import CONTEXT, ServerContext
 from juniper_cascor_client.testing.recorder import RecordedRequest
 
@@ -37,7 +37,7 @@ async def accepted(
     await ws.prepare(request)
     refusal = context.handshake_refusal(request, channel)
     if refusal is not None:
-        await ws.close(code=refusal[0], message=refusal[1].encode())
+        await ws.close(code=refusal[0], message=close_reason(refusal[1]))
         yield ws, None
         return
     connection = WsConnection(channel, request, ws)
