@@ -181,17 +181,33 @@ class _OtherService(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.do_GET()
+
     def log_message(self, format: str, *args: object) -> None:
         """Quiet."""
 
 
 @pytest.mark.parametrize(
-    "command", [["status"], ["workers", "list"], ["workers", "stats"], ["snapshots", "list"]]
+    "command",
+    [
+        ["status"],
+        ["workers", "list"],
+        ["workers", "stats"],
+        ["snapshots", "list"],
+        ["snapshots", "save"],
+        ["train", "--data", "{data}"],
+        ["train", "--data", "{data}", "--recreate"],
+    ],
 )
 def test_an_answer_of_the_wrong_shape_exits_1_without_a_traceback(
-    cli: Cli, command: list[str]
+    cli: Cli, command: list[str], tmp_path: Path
 ) -> None:
     """Pointed at another JSON service, the commands used to die with an AttributeError."""
+    data = tmp_path / "xor.csv"
+    data.write_text("0,0,0\n0,1,1\n1,0,1\n1,1,0\n", encoding="utf-8")
+    command = [part.format(data=data) for part in command]
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _OtherService)
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()

@@ -12,7 +12,7 @@ from rich.console import Console
 from juniper_cascor_client.cli.commands._base import (
     SubParsers,
     add_command,
-    data_of,
+    object_of,
     positive_float,
     positive_int,
 )
@@ -97,12 +97,12 @@ def run_train(args: argparse.Namespace, ctx: Context) -> int:
         if args.watch:
 
             async def begin() -> None:
-                document["training"] = data_of(await asyncio.to_thread(start))
+                document["training"] = object_of(await asyncio.to_thread(start), "training answer")
 
             watch_run(ctx, record, title="training", begin=begin)
             document["run"] = record.summary()
         else:
-            document["training"] = data_of(start())
+            document["training"] = object_of(start(), "training answer")
 
     def render(console: Console) -> None:
         if args.watch:
@@ -120,7 +120,7 @@ def _ensure_network(
     """The service's network if it fits the data, else a new one; and whether it is new."""
     if not args.recreate:
         try:
-            network: dict[str, Any] = data_of(client.get_network())
+            network = object_of(client.get_network(), "network")
         except JuniperCascorNotFoundError:
             pass
         else:
@@ -138,4 +138,4 @@ def _ensure_network(
         max_hidden_units=args.max_hidden_units,
         candidate_pool_size=args.candidate_pool_size,
     )
-    return data_of(created), True
+    return object_of(created, "new network"), True
