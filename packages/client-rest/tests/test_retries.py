@@ -191,6 +191,7 @@ def test_a_streamed_body_within_the_deadline_is_read_whole(server: Any, make_cli
     with pytest.raises(JuniperCascorClientError, match="HTTP 404: no network") as caught:
         client.get_network()
     assert caught.value.response.json() == {"detail": "no network"}
+    assert b"".join(caught.value.response.iter_content(4)) == b'{"detail": "no network"}'
     assert client.get_metrics()["status"] == "success"  # the connection went back to the pool
 
 
