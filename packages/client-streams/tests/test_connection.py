@@ -317,3 +317,20 @@ async def test_disconnect_while_connect_retries_leaves_the_stream_closed(server)
     assert not stream.is_connected
     await asyncio.sleep(0.05)
     assert server.training == []
+
+
+async def test_credentials_in_the_url_never_show(server, caplog) -> None:
+    with_credentials = server.url.replace("ws://", "ws://bob:hunter2@")
+    caplog.set_level(logging.DEBUG)
+    stream = CascorTrainingStream(with_credentials, open_timeout=1.0)
+    async with stream:  # the credentials still reach the server (HTTP basic auth)
+        shown = [repr(stream), stream.url]
+    await server.stop()
+    with pytest.raises(JuniperCascorConnectionError) as failed:
+        await CascorTrainingStream(with_credentials, open_timeout=1.0).connect()
+    await server.start()  # so the fixture can stop it again
+    shown += [str(failed.value), repr(failed.value), caplog.text]
+    assert "***@" in stream.url
+    for text in shown:
+        assert "hunter2" not in text
+        assert "bob" not in text

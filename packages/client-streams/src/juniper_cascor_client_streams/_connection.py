@@ -71,9 +71,13 @@ _ABNORMAL_CLOSURE = 1006
 
 @dataclass(frozen=True, slots=True)
 class ConnectionSettings:
-    """Everything needed to open one stream's socket (the key stays wrapped, never shown)."""
+    """Everything needed to open one stream's socket (the key stays wrapped, never shown).
+
+    ``url`` is for logs and messages (credentials masked); ``connect_url`` is what is dialled.
+    """
 
     url: str
+    connect_url: str
     endpoint: str
     api_key: ApiKey | None
     origin: str | None
@@ -142,7 +146,7 @@ async def open_connection(settings: ConnectionSettings) -> OpenConnection:
     headers = settings.api_key.headers() if settings.api_key is not None else None
     try:
         socket = await connect(
-            settings.url,
+            settings.connect_url,
             origin=Origin(settings.origin) if settings.origin else None,
             additional_headers=headers,
             open_timeout=settings.open_timeout,

@@ -5,7 +5,12 @@ from __future__ import annotations
 import os
 from typing import TypedDict
 
-from juniper_cascor_client_core import WS_ORIGIN_ENV, resolve_api_key, websocket_base_url
+from juniper_cascor_client_core import (
+    WS_ORIGIN_ENV,
+    redact_url,
+    resolve_api_key,
+    websocket_base_url,
+)
 from juniper_cascor_client_streams._callbacks import Callback
 from juniper_cascor_client_streams._connection import ConnectionSettings
 from juniper_cascor_client_streams.reconnect import ReconnectPolicy
@@ -44,8 +49,10 @@ def connection_settings(
     origin = options.get("origin")
     if origin is None:
         origin = os.environ.get(WS_ORIGIN_ENV)
+    url = websocket_base_url(base_url) + path
     return ConnectionSettings(
-        url=websocket_base_url(base_url) + path,
+        url=redact_url(url),
+        connect_url=url,
         endpoint=endpoint,
         api_key=resolve_api_key(api_key),
         origin=origin or None,
