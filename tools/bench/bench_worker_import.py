@@ -3,16 +3,22 @@
 Each run is a fresh interpreter that imports numpy, then the package, timing both; the
 figures are medians over the runs, printed with numpy's import time from the same runs as
 the baseline. The package loads its submodules on first use, so three figures are shown:
-the bare import (the budgeted one, 10 ms), the codec only (``BinaryFrame`` and
-``WorkerMessageType``) and every public name (``import *``), both for information.
+the bare import, the codec only (``BinaryFrame`` and ``WorkerMessageType``) and every public
+name (``import *``, what a worker ends up loading). The 10 ms budget is held against the bare
+import and against every public name. The package is byte-compiled first, as an installed wheel
+is, so the figures do not include compiling source (``PYTHONDONTWRITEBYTECODE`` would otherwise
+make every run compile it again).
 Run: ``.venv/bin/python tools/bench/bench_worker_import.py``.
 """
 
 from __future__ import annotations
 
+import compileall
+import importlib.util
 import statistics
 import subprocess
 import sys
+from pathlib import Path
 
 BUDGET_MS = 10.0
 RUNS = 15
@@ -45,7 +51,11 @@ def _one_run(statement: str) -> tuple[float, float]:
 
 def main() -> None:
     """Measure and print each case, its ratio to numpy's import and the budget line."""
-    _one_run(CASES["every public name"])  # warm the file system and bytecode caches
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or spec.origin is None:
+        raise SystemExit(f"{PACKAGE} is not installed")
+    compileall.compile_dir(Path(spec.origin).parent, quiet=1)
+    _one_run(CASES["every public name"])  # warm the file system caches
     medians: dict[str, float] = {}
     numpy_times: list[float] = []
     for label, statement in CASES.items():
@@ -57,9 +67,10 @@ def main() -> None:
     for label, package_ms in medians.items():
         ratio = package_ms / numpy_ms
         print(f"{label:>18}: {package_ms:8.2f} ms beyond numpy = {ratio:.3f}x numpy's import")
-    bare = medians["bare import"]
-    verdict = "PASS" if bare <= BUDGET_MS else "OVER"
-    print(f"{verdict} import {PACKAGE} beyond numpy: {bare:.2f} ms (budget <= {BUDGET_MS:g} ms)")
+    for label in ("bare import", "every public name"):
+        cost = medians[label]
+        verdict = "PASS" if cost <= BUDGET_MS else "OVER"
+        print(f"{verdict} {label} beyond numpy: {cost:.2f} ms (budget <= {BUDGET_MS:g} ms)")
 
 
 if __name__ == "__main__":

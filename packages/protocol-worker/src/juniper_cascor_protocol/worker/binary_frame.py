@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import math
 import struct
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from juniper_cascor_protocol.worker._records import Record, record
 from juniper_cascor_protocol.worker.dtypes import (
     is_supported_dtype,
     parse_dtype,
@@ -51,8 +51,8 @@ _SPELLINGS: dict[np.dtype[Any], bytes] = {}
 _SPELLINGS_CAP = 64
 
 
-@dataclass(frozen=True, slots=True)
-class BinaryFrameHeader:
+@record
+class BinaryFrameHeader(Record):
     """The header of a binary frame: the shape and dtype of the tensor that follows it.
 
     Attributes:

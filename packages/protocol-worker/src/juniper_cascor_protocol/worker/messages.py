@@ -16,9 +16,10 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar, Self
 
+from juniper_cascor_protocol.worker._records import Record, record
 from juniper_cascor_protocol.worker.errors import WorkerProtocolError
 from juniper_cascor_protocol.worker.message_types import WorkerMessageType
 from juniper_cascor_protocol.worker.validators import (
@@ -31,7 +32,7 @@ MAX_RECENT_TASK_DURATIONS = 16
 """Most entries a heartbeat's ``recent_task_durations_seconds`` may hold."""
 
 
-class WorkerMessage(ABC):
+class WorkerMessage(Record, ABC):
     """Base of every typed worker message; ``type`` names the message on the wire."""
 
     __slots__ = ()
@@ -83,7 +84,7 @@ class WorkerMessage(ABC):
             ) from exc
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ConnectionEstablished(WorkerMessage):
     """Server greeting: ``{"type": "connection_established", "data": {"channel": "workers"}}``."""
 
@@ -99,8 +100,8 @@ class ConnectionEstablished(WorkerMessage):
         return {"type": self.type.value, "data": {"channel": self.channel}}
 
 
-@dataclass(frozen=True, slots=True)
-class WorkerCapabilities:
+@record
+class WorkerCapabilities(Record):
     """What a worker reports about its host when it registers."""
 
     cpu_cores: int
@@ -141,7 +142,7 @@ class WorkerCapabilities:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Register(WorkerMessage):
     """A worker's first message: its proposed id and its capabilities."""
 
@@ -165,7 +166,7 @@ class Register(WorkerMessage):
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RegistrationAck(WorkerMessage):
     """The server's answer to ``register``: the id it assigned and the id proposed."""
 
@@ -192,7 +193,7 @@ class RegistrationAck(WorkerMessage):
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Heartbeat(WorkerMessage):
     """The worker's periodic heartbeat (every 10 s) with its load and task statistics."""
 
@@ -246,7 +247,7 @@ class Heartbeat(WorkerMessage):
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HeartbeatEcho(WorkerMessage):
     """The server's echo of a heartbeat: ``{"type": "heartbeat", "worker_id", "timestamp"}``."""
 
@@ -266,7 +267,7 @@ class HeartbeatEcho(WorkerMessage):
         return {"type": self.type.value, "worker_id": self.worker_id, "timestamp": self.timestamp}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TokenRefresh(WorkerMessage):
     """A new credential from the server, optionally with its expiry (epoch seconds).
 
@@ -289,7 +290,7 @@ class TokenRefresh(WorkerMessage):
         return {"type": self.type.value, "token": self.token, "expires_at": self.expires_at}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ErrorMessage(WorkerMessage):
     """An error report, sent either way; ``details`` is free-form JSON and may be absent."""
 

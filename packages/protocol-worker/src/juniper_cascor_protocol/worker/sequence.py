@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from juniper_cascor_protocol.worker._records import Record, record
 from juniper_cascor_protocol.worker.binary_frame import (
     MAX_BINARY_FRAME_BYTES,
     BinaryFrame,
@@ -35,8 +36,8 @@ MAX_WEIGHT_MAGNITUDE = 100.0
 TaskMessage = TaskAssign | TaskResult
 
 
-@dataclass(frozen=True, slots=True)
-class AssembledMessage:
+@record
+class AssembledMessage(Record):
     """A task message with all of its tensors, keyed by name in manifest order."""
 
     message: TaskMessage

@@ -9,11 +9,11 @@ frame per entry, in manifest order (see ``sequence``). Unknown keys follow the r
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
 
+from juniper_cascor_protocol.worker._records import Record, record
 from juniper_cascor_protocol.worker.binary_frame import MAX_NDIM, BinaryFrameHeader
 from juniper_cascor_protocol.worker.dtypes import (
     is_supported_dtype,
@@ -33,8 +33,8 @@ REQUIRED_TASK_TENSORS: tuple[str, ...] = ("candidate_input", "residual_error")
 _MAX_DIMENSION = 0xFFFF_FFFF
 
 
-@dataclass(frozen=True, slots=True)
-class TensorSpec:
+@record
+class TensorSpec(Record):
     """One manifest entry: the exact shape and dtype of a tensor that follows in a binary frame.
 
     Attributes:
@@ -103,7 +103,7 @@ def _manifest_dict(manifest: Mapping[str, TensorSpec]) -> dict[str, Any]:
     return {name: spec.to_dict() for name, spec in manifest.items()}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TaskAssign(WorkerMessage):
     """A candidate-training task for a worker; its tensors follow in binary frames.
 
@@ -160,7 +160,7 @@ class TaskAssign(WorkerMessage):
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TaskResult(WorkerMessage):
     """A worker's result for one task; its tensors (``weights``, ``bias``...) follow."""
 
@@ -217,7 +217,7 @@ class TaskResult(WorkerMessage):
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ResultAck(WorkerMessage):
     """The server's answer to a ``task_result``: ``accepted`` or ``rejected``."""
 
