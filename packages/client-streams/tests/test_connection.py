@@ -288,6 +288,22 @@ async def test_a_large_unchunked_frame_fits_the_default_max_size(server) -> None
     assert message["data"] == big
 
 
+async def test_a_frame_over_max_size_reports_close_1009(server) -> None:
+    lost: list[object] = []
+    stream = CascorTrainingStream(server.url, max_size=10_000, on_disconnect=lost.append)
+    async with stream:
+        await server.wait_for(lambda: len(server.training) == 1)
+        big = {"units": ["x" * 1000] * 20}
+        server.push_training({"type": "topology", "timestamp": 1.0, "seq": 1, "data": big})
+        async with asyncio.timeout(5):
+            types = [message["type"] async for message in stream]
+    assert "topology" not in types
+    assert stream.close_code == 1009
+    assert stream.close_reason
+    assert isinstance(lost[0], JuniperCascorStreamClosedError)
+    assert lost[0].close_code == 1009
+
+
 def test_concurrent_connects_open_one_socket_with_one_reader(threaded_server) -> None:
     cascor, _ = threaded_server
 

@@ -67,6 +67,7 @@ logger = logging.getLogger("juniper_cascor_client_streams")
 AUTH_CLOSE_CODES = frozenset({4001, 4003})
 AUTH_HTTP_STATUSES = frozenset({401, 403})
 _ABNORMAL_CLOSURE = 1006
+_NORMAL_CLOSURE = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,10 +129,16 @@ def translate_error(exc: BaseException, *, url: str) -> JuniperCascorClientError
 
 
 def close_details(exc: ConnectionClosed) -> tuple[int, str]:
-    """Return the close code and reason the server sent (1006 and "" when it sent none)."""
-    if exc.rcvd is None:
-        return _ABNORMAL_CLOSURE, ""
-    return exc.rcvd.code, exc.rcvd.reason
+    """Return the close code and reason of a closed connection.
+
+    The server's close frame when it sent one; else the client's own, when the client closed
+    because of the server (e.g. 1009, a frame over ``max_size``); else 1006 and "".
+    """
+    if exc.rcvd is not None:
+        return exc.rcvd.code, exc.rcvd.reason
+    if exc.sent is not None and exc.sent.code != _NORMAL_CLOSURE:
+        return exc.sent.code, exc.sent.reason
+    return _ABNORMAL_CLOSURE, ""
 
 
 async def open_connection(settings: ConnectionSettings) -> OpenConnection:

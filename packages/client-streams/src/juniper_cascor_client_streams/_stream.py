@@ -338,13 +338,19 @@ class BaseStream:
     def _record_close(
         self, opened: OpenConnection, error: JuniperCascorClientError | None = None
     ) -> None:
-        """Keep the close code and reason of the connection that just ended."""
+        """Keep the close code and reason of the connection that just ended.
+
+        The error's, when it carries them (it also knows a close the client sent because of
+        the server, e.g. 1009); else the socket's.
+        """
         socket = opened.socket
-        if socket.close_code is not None:
-            self.close_code, self.close_reason = socket.close_code, socket.close_reason
-        elif error is not None:
+        if getattr(error, "close_code", None) is not None:
             self.close_code = getattr(error, "close_code", None)
             self.close_reason = getattr(error, "close_reason", None)
+        elif socket.close_code is not None:
+            self.close_code, self.close_reason = socket.close_code, socket.close_reason
+        elif error is not None:
+            self.close_code = self.close_reason = None
 
     def _connection_lost(self, error: JuniperCascorClientError) -> None:
         self.last_error = error
