@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -53,6 +54,32 @@ def test_missing_optional_dependency_names_the_extra() -> None:
     with pytest.raises(ImportError, match=r"juniper-cascor-client\[plot\]") as info:
         require("surely_not_an_installed_module_xyz", "plot")
     assert isinstance(info.value.__cause__, ImportError)
+
+
+def test_missing_dependency_of_a_module_is_the_one_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "needs_a_missing_dependency.py").write_text("import surely_missing_dep_xyz\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ImportError, match=r"'surely_missing_dep_xyz' is not installed.*\[cli\]"):
+        require("needs_a_missing_dependency", "cli")
+
+
+def test_testing_without_its_extra_names_the_extra() -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['aiohttp'] = None  # as if the [testing] extra were not installed\n"
+        "from juniper_cascor_client import testing\n"
+        "try:\n"
+        "    testing.FakeCascorServer\n"
+        "except ImportError as exc:\n"
+        "    print(exc)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert "'aiohttp' is not installed" in out.stdout
+    assert "juniper-cascor-client[testing]" in out.stdout
 
 
 def test_require_returns_the_module() -> None:

@@ -12,13 +12,13 @@ def require(module: str, extra: str) -> ModuleType:
     """Import ``module``, or raise an ``ImportError`` naming the extra that provides it.
 
     Raises:
-        ImportError: When ``module`` is not installed; the message says
-            ``pip install 'juniper-cascor-client[<extra>]'``.
+        ImportError: When ``module``, or a module it imports, is not installed; the message
+            names the missing module and says ``pip install 'juniper-cascor-client[<extra>]'``.
     """
     try:
         return importlib.import_module(module)
-    except ImportError as exc:
+    except ModuleNotFoundError as exc:
         raise ImportError(
-            f"{module!r} is not installed; it comes with the [{extra}] extra: "
+            f"{exc.name or module!r} is not installed; it comes with the [{extra}] extra: "
             f"pip install 'juniper-cascor-client[{extra}]'"
         ) from exc

@@ -4,36 +4,5 @@ The classes live in :mod:`juniper_cascor_client_core.exceptions`, which draws th
 this module re-exports them so ``from juniper_cascor_client.exceptions import ...`` keeps working.
 """
 
-from juniper_cascor_client_core.exceptions import (
-    JuniperCascorAuthenticationError,
-    JuniperCascorClientError,
-    JuniperCascorCommandError,
-    JuniperCascorConfigurationError,
-    JuniperCascorConflictError,
-    JuniperCascorConnectionError,
-    JuniperCascorNotFoundError,
-    JuniperCascorOverloadError,
-    JuniperCascorProtocolError,
-    JuniperCascorRateLimitedError,
-    JuniperCascorServiceUnavailableError,
-    JuniperCascorStreamClosedError,
-    JuniperCascorTimeoutError,
-    JuniperCascorValidationError,
-)
-
-__all__ = [
-    "JuniperCascorAuthenticationError",
-    "JuniperCascorClientError",
-    "JuniperCascorCommandError",
-    "JuniperCascorConfigurationError",
-    "JuniperCascorConflictError",
-    "JuniperCascorConnectionError",
-    "JuniperCascorNotFoundError",
-    "JuniperCascorOverloadError",
-    "JuniperCascorProtocolError",
-    "JuniperCascorRateLimitedError",
-    "JuniperCascorServiceUnavailableError",
-    "JuniperCascorStreamClosedError",
-    "JuniperCascorTimeoutError",
-    "JuniperCascorValidationError",
-]
+from juniper_cascor_client_core.exceptions import *  # noqa: F403
+from juniper_cascor_client_core.exceptions import __all__ as __all__

@@ -15,8 +15,9 @@ importing aiohttp or numpy into every test run (or failing where the extra is no
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from juniper_cascor_client._extras import require
 
 if TYPE_CHECKING:
     from juniper_cascor_client.testing.config import ServerConfig
@@ -45,10 +46,6 @@ _HOMES = {
     "RecordedRequest": "recorder",
     "ServerConfig": "config",
 }
-_MISSING_EXTRA = (
-    "juniper_cascor_client.testing needs the [testing] extra: "
-    "pip install 'juniper-cascor-client[testing]'"
-)
 
 
 def __getattr__(name: str) -> Any:
@@ -61,8 +58,4 @@ def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    try:
-        module = importlib.import_module(f"{__name__}.{home}")
-    except ModuleNotFoundError as exc:
-        raise ImportError(_MISSING_EXTRA) from exc
-    return getattr(module, name)
+    return getattr(require(f"{__name__}.{home}", "testing"), name)
