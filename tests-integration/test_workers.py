@@ -21,7 +21,7 @@ from juniper_cascor_client import (
     JuniperCascorServiceUnavailableError,
 )
 from juniper_cascor_client.testing import FakeCascorServer
-from juniper_cascor_client.testing.worker import CandidateWorker, WorkerThread
+from juniper_cascor_fake_server import CandidateWorker, WorkerThread
 from juniper_cascor_protocol.worker import TaskAssign
 
 _POOL = 6

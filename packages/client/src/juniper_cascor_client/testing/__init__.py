@@ -1,16 +1,15 @@
-"""A fake juniper-cascor server for tests and demos (install the ``[testing]`` extra).
+"""The fake juniper-cascor server for tests and demos (install the ``[testing]`` extra).
 
-``FakeCascorServer`` serves the real REST and WebSocket protocol on one loopback port and
-trains a real, seeded Cascade-Correlation network (``juniper_cascor_client.testing.cascor``).
-``server.faults`` injects failures; ``server.requests`` records what reached it. The pytest
-plugin (``juniper_cascor_client.testing.pytest_plugin``) provides ``cascor_server``,
-``cascor_client`` and ``cascor_ws_url`` fixtures; ``juniper_cascor_client.testing.worker``
-is a candidate-training worker for ``/ws/v1/workers``. ``FakeCascorClient`` and
-``FakeCascorTrainingStream`` keep the upstream test-kit names: real clients bound to an
-in-process server preloaded with a scenario.
+The server itself lives in its own distribution, ``juniper-cascor-fake-server``
+(``juniper_cascor_fake_server``): a twin of the real juniper-cascor 0.12 server on one loopback
+port, training a real, seeded Cascade-Correlation network. This package re-exports its public
+names and adds the upstream test-kit names ``FakeCascorClient`` and
+``FakeCascorTrainingStream``: real clients bound to an in-process server preloaded with a
+scenario. The pytest fixtures ``cascor_server``, ``cascor_ws_url`` and ``cascor_client`` are
+registered by the installed plugins.
 
-The names below load on first use, so the pytest plugin can live in this package without
-importing aiohttp or numpy into every test run (or failing where the extra is not installed).
+The names below load on first use, so importing this package needs neither aiohttp nor numpy
+(and names the extra to install when they are missing).
 """
 
 from __future__ import annotations
@@ -20,31 +19,40 @@ from typing import TYPE_CHECKING, Any
 from juniper_cascor_client._extras import require
 
 if TYPE_CHECKING:
-    from juniper_cascor_client.testing.config import ServerConfig
     from juniper_cascor_client.testing.fakes import FakeCascorClient, FakeCascorTrainingStream
-    from juniper_cascor_client.testing.faults import Faults
-    from juniper_cascor_client.testing.recorder import RecordedRequest
-    from juniper_cascor_client.testing.scenarios import SCENARIOS
-    from juniper_cascor_client.testing.server import FakeCascorServer
+    from juniper_cascor_fake_server import (
+        SCENARIOS,
+        CandidateWorker,
+        FakeCascorServer,
+        Faults,
+        RecordedRequest,
+        ServerConfig,
+        WorkerThread,
+    )
 
 __all__ = [
     "SCENARIOS",
+    "CandidateWorker",
     "FakeCascorClient",
     "FakeCascorServer",
     "FakeCascorTrainingStream",
     "Faults",
     "RecordedRequest",
     "ServerConfig",
+    "WorkerThread",
 ]
 
+_SERVER = "juniper_cascor_fake_server"
 _HOMES = {
-    "SCENARIOS": "scenarios",
-    "FakeCascorServer": "server",
-    "FakeCascorClient": "fakes",
-    "FakeCascorTrainingStream": "fakes",
-    "Faults": "faults",
-    "RecordedRequest": "recorder",
-    "ServerConfig": "config",
+    "SCENARIOS": f"{_SERVER}.scenarios",
+    "CandidateWorker": f"{_SERVER}.workers.candidate_worker",
+    "FakeCascorServer": f"{_SERVER}.server",
+    "Faults": f"{_SERVER}.faults",
+    "RecordedRequest": f"{_SERVER}.recorder",
+    "ServerConfig": f"{_SERVER}.config",
+    "WorkerThread": f"{_SERVER}.workers.candidate_worker",
+    "FakeCascorClient": f"{__name__}.fakes",
+    "FakeCascorTrainingStream": f"{__name__}.fakes",
 }
 
 
@@ -58,4 +66,4 @@ def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(require(f"{__name__}.{home}", "testing"), name)
+    return getattr(require(home, "testing"), name)

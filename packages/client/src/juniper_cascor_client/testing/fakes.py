@@ -10,7 +10,7 @@ Both start their own server unless given one (``server=``), and stop it when the
         stream = FakeCascorTrainingStream(server=client.server)
 
 Scenarios: ``idle``, ``xor_converged``, ``two_spiral_training``, ``empty``, ``error_prone``
-(see :mod:`juniper_cascor_client.testing.scenarios`).
+(see :mod:`juniper_cascor_fake_server.scenarios`).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from juniper_cascor_client.testing.server import FakeCascorServer
 from juniper_cascor_client_rest import JuniperCascorClient
 from juniper_cascor_client_streams import CascorTrainingStream
+from juniper_cascor_fake_server import FakeCascorServer
 
 __all__ = ["FakeCascorClient", "FakeCascorTrainingStream"]
 

@@ -97,7 +97,7 @@ def run_demo(args: argparse.Namespace, ctx: Context) -> int:
         JuniperCascorClientError: When talking to the embedded server fails.
         OSError: When the server cannot start or the PNG cannot be written.
     """
-    from juniper_cascor_client.testing.cascor import dataset_by_name  # see serve.py on why
+    from juniper_cascor_fake_server.learner import dataset_by_name  # imported only for the demo
 
     if args.plot:
         require("matplotlib", "plot")
@@ -107,7 +107,10 @@ def run_demo(args: argparse.Namespace, ctx: Context) -> int:
     delay = problem.epoch_delay if args.epoch_delay is None else args.epoch_delay
     record = RunRecord()
     # A fresh subscription never resumes: no need to wait out the 5 s resume window.
-    server = start_fake_server(epoch_delay=max(delay, 0.0), resume_window=_RESUME_WINDOW)
+    # The demo's own clients send no Origin: the control allowlist is turned off explicitly.
+    server = start_fake_server(
+        epoch_delay=max(delay, 0.0), resume_window=_RESUME_WINDOW, allowed_origins=()
+    )
     server_url = server.http_url
     try:
         local = dataclasses.replace(ctx, url=server_url, api_key="")

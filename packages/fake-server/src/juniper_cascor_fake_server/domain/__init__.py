@@ -1,0 +1,1 @@
+"""The training domain: state machine, operations, parameters, trainer thread, snapshots."""

@@ -1,0 +1,53 @@
+"""Pytest fixtures for code that talks to juniper-cascor (registered as ``juniper_cascor_fake_server``).
+
+- ``cascor_server``: a fresh ``FakeCascorServer`` per test (empty scenario, fastest training,
+  a 0.5 s resume window, the ``/ws/control`` Origin allowlist turned off so clients that send
+  no Origin connect). Configure it per test with the marker
+  ``@pytest.mark.cascor_server(scenario="xor_converged", api_keys=["k"], ...)``, whose keywords
+  are ``FakeCascorServer`` arguments; ``allowed_origins=DEFAULT_ALLOWED_ORIGINS`` restores the
+  real server's allowlist.
+- ``cascor_ws_url``: the server's WebSocket origin, ``ws://127.0.0.1:<port>``.
+
+The ``juniper-cascor-client[testing]`` extra adds ``cascor_client``, a REST client bound to
+``cascor_server``. The plugin loads in every pytest run of an environment that has the
+package, so it imports the server (aiohttp, numpy) only when a fixture is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from juniper_cascor_fake_server.server import FakeCascorServer
+
+__all__ = ["FIXTURE_DEFAULTS", "cascor_server", "cascor_ws_url"]
+
+FIXTURE_DEFAULTS: dict[str, Any] = {"resume_window": 0.5, "allowed_origins": ()}
+"""``FakeCascorServer`` options of the ``cascor_server`` fixture (a marker's keywords win)."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``cascor_server`` marker."""
+    config.addinivalue_line(
+        "markers", "cascor_server(**options): FakeCascorServer arguments for this test"
+    )
+
+
+@pytest.fixture
+def cascor_server(request: pytest.FixtureRequest) -> Iterator[FakeCascorServer]:
+    """A running fake cascor server, stopped after the test."""
+    from juniper_cascor_fake_server.server import FakeCascorServer
+
+    marker = request.node.get_closest_marker("cascor_server")
+    options = {**FIXTURE_DEFAULTS, **(marker.kwargs if marker else {})}
+    with FakeCascorServer(**options) as server:
+        yield server
+
+
+@pytest.fixture
+def cascor_ws_url(cascor_server: FakeCascorServer) -> str:
+    """The WebSocket origin of ``cascor_server``."""
+    return cascor_server.ws_url
