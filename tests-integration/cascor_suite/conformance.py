@@ -215,21 +215,37 @@ def probe(
 
 
 def walk(session: ProbeSession) -> dict[str, Shape]:
-    """Run the whole walk on ``session``; returns its shapes, sorted by step name."""
-    _health(session)
-    _no_network(session)
-    _network(session)
-    _training(session)
-    _metrics_and_data(session)
-    _datasets(session)
-    _snapshots(session)
-    _surgery(session)
-    _service(session)
-    _control(session)
-    _workers(session)
-    _resume(session)
-    session.call("DELETE /v1/network", "DELETE", "/v1/network")
+    """Run the whole walk on ``session``; returns its shapes, sorted by step name.
+
+    A section that fails (a server that answers something the walk cannot follow) is recorded
+    as ``! <section> aborted`` with the error, and the walk goes on with the next section.
+    """
+    sections = (
+        _health,
+        _no_network,
+        _network,
+        _training,
+        _metrics_and_data,
+        _datasets,
+        _snapshots,
+        _surgery,
+        _service,
+        _control,
+        _workers,
+        _resume,
+        _cleanup,
+    )
+    for section in sections:
+        try:
+            section(session)
+        except (AssertionError, OSError, TimeoutError, WebSocketException, ValueError, KeyError,
+                TypeError, AttributeError) as exc:
+            session.shapes[f"! {section.__name__.strip('_')} aborted"] = f"{type(exc).__name__}: {exc}"
     return dict(sorted(session.shapes.items()))
+
+
+def _cleanup(s: ProbeSession) -> None:
+    s.call("DELETE /v1/network", "DELETE", "/v1/network")
 
 
 def _health(s: ProbeSession) -> None:
