@@ -38,6 +38,17 @@ def loaded_modules(import_path: str) -> set[str]:
         ("juniper_cascor_protocol.envelope", {"numpy", "websockets", "requests"}),
         ("juniper_cascor_client_rest", {"websockets", "pydantic", "pydantic_core", "numpy"}),
         ("juniper_cascor_client_streams", {"requests", "urllib3", "numpy"}),
+        (
+            "juniper_cascor_fake_server",
+            {
+                "juniper_cascor_client",
+                "juniper_cascor_client_core",
+                "juniper_cascor_client_rest",
+                "juniper_cascor_client_streams",
+                "requests",
+                "websockets",
+            },
+        ),
     ],
 )
 def test_heavy_modules_are_absent(import_path: str, forbidden: set[str]) -> None:

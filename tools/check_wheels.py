@@ -32,6 +32,7 @@ class Rule:
     forbids: frozenset[str] = field(default_factory=frozenset)
     only_ours: frozenset[str] | None = None  # which of our distributions it may require
     import_path: str = ""  # the package folder the wheel must ship, with its py.typed
+    extras: dict[str, frozenset[str]] = field(default_factory=dict)  # extra -> what it requires
 
 
 THIRD_PARTY_HEAVY = frozenset({"pydantic", "websockets", "requests", "urllib3", "numpy"})
@@ -69,9 +70,27 @@ RULES: dict[str, Rule] = {
         forbids=frozenset({"requests", "numpy"}),
         only_ours=frozenset({"juniper-cascor-client-core", "juniper-cascor-protocol-envelope"}),
     ),
+    "juniper-cascor-fake-server": Rule(
+        import_path="juniper_cascor_fake_server",
+        requires=frozenset(
+            {
+                "aiohttp",
+                "numpy",
+                "juniper-cascor-protocol-worker",
+                "juniper-cascor-protocol-envelope",
+            }
+        ),
+        forbids=frozenset({"requests", "websockets"}),
+        only_ours=frozenset({"juniper-cascor-protocol-worker", "juniper-cascor-protocol-envelope"}),
+    ),
     "juniper-cascor-client": Rule(
         import_path="juniper_cascor_client",
         requires=frozenset({"juniper-cascor-client-rest", "juniper-cascor-client-streams"}),
+        forbids=frozenset({"juniper-cascor-fake-server", "aiohttp"}),
+        extras={
+            "testing": frozenset({"juniper-cascor-fake-server"}),
+            "cli": frozenset({"juniper-cascor-fake-server", "rich"}),
+        },
     ),
 }
 
@@ -127,6 +146,11 @@ def check(name: str, requirements: list[Requirement], files: set[str]) -> list[s
         problems.append(f"{name}: must require {missing}")
     for bad in sorted(rule.forbids & unconditional):
         problems.append(f"{name}: must not require {bad}")
+    for extra, needed in rule.extras.items():
+        marker = re.compile(rf"extra\s*==\s*['\"]{extra}['\"]")
+        provided = {r.name for r in requirements if marker.search(r.marker)}
+        for missing in sorted(needed - provided):
+            problems.append(f"{name}: extra [{extra}] must require {missing}")
     ours = {n for n in unconditional if OURS.match(n)}
     if rule.only_ours is not None:
         for bad in sorted(ours - rule.only_ours):
