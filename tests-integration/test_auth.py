@@ -1,11 +1,14 @@
-"""Authentication: a refused key is an authentication error, and it is never retried."""
+"""Authentication: a refused key is an authentication error, and it is never retried.
+
+juniper-cascor refuses a WebSocket handshake with a bad key with HTTP 403 before the upgrade.
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from cascor_suite.recorded import count_requests
-from cascor_suite.target import API_KEY_ENV, QUICK_RECONNECT, Target
+from cascor_suite.target import API_KEY_ENV, CONTROL_ORIGIN, QUICK_RECONNECT, Target
 from juniper_cascor_client import (
     CascorControlStream,
     CascorTrainingStream,
@@ -37,10 +40,12 @@ async def test_websocket_refuses_a_wrong_key_without_retrying(
     fake_server: FakeCascorServer,
     stream_type: type[CascorTrainingStream | CascorControlStream],
 ) -> None:
-    stream = stream_type(target.ws_url, api_key=_WRONG, reconnect=QUICK_RECONNECT)
+    options = {"origin": CONTROL_ORIGIN} if stream_type is CascorControlStream else {}
+    stream = stream_type(target.ws_url, api_key=_WRONG, reconnect=QUICK_RECONNECT, **options)
     with pytest.raises(JuniperCascorAuthenticationError) as refused:
         await stream.connect(retries=3, delay=0.01)
-    assert refused.value.close_code == 4001
+    assert refused.value.status_code == 403
+    assert _WRONG not in f"{refused.value} {refused.value!r}"
     assert not stream.is_connected
     assert count_requests(fake_server, stream.path) == 1
 
@@ -54,7 +59,7 @@ async def test_reconnect_policy_stops_at_a_refused_key(
         assert fake_server.faults.drop_connections("training") == 1
         await watch.wait_ended(within=5.0)
     assert isinstance(watch.error, JuniperCascorAuthenticationError)
-    assert watch.error.close_code == 4001
+    assert watch.error.status_code == 403
     assert count_requests(fake_server, "/ws/training") == 1
 
 
@@ -64,7 +69,7 @@ async def test_key_from_the_environment(
     monkeypatch.setenv(API_KEY_ENV, _KEY)
     with JuniperCascorClient(target.http_url) as client:
         assert client.create_network(input_size=2, output_size=1)["status"] == "success"
-    async with CascorControlStream(target.ws_url, close_timeout=1.0) as control:
+    async with CascorControlStream(target.ws_url, origin=CONTROL_ORIGIN) as control:
         assert (await control.set_params({"patience": 30}))["data"]["status"] == "success"
     keys = {r.header("X-API-Key") for r in fake_server.requests}
     assert keys == {_KEY}

@@ -12,10 +12,10 @@ from cascor_suite.target import Target
 from cascor_suite.training import train_xor
 from cascor_suite.watch import TrainingWatch
 from juniper_cascor_client import (
-    CascorControlStream,
     JuniperCascorClient,
     JuniperCascorCommandError,
     JuniperCascorConflictError,
+    JuniperCascorRateLimitedError,
     JuniperCascorValidationError,
 )
 
@@ -30,55 +30,54 @@ def _status(client: JuniperCascorClient) -> dict[str, Any]:
     return data
 
 
-async def _start_spiral(target: Target, control: CascorControlStream, watch: TrainingWatch) -> None:
-    """Start a long two-spiral run through the control stream and wait until it runs."""
-    with target.client() as client:
-        await asyncio.to_thread(client.create_network, input_size=2, output_size=1)
+async def _start_spiral(target: Target, client: JuniperCascorClient, watch: TrainingWatch) -> None:
+    """Start a long two-spiral run (over REST: the ``start`` command takes no data) and wait
+    until it runs."""
+    await asyncio.to_thread(client.create_network, input_size=2, output_size=1)
     target.pace(_EPOCH_DELAY)
     x, y = two_spirals()
     since = watch.mark()
-    answer = await control.start(**inline_start(x, y, _LONG_RUN))
-    assert answer["data"]["status"] == "success"
-    assert answer["data"]["command"] == "start"
+    await asyncio.to_thread(client.start_training, **inline_start(x, y, _LONG_RUN))
     await watch.wait_state("Started", since=since)
     await watch.next_of_type("metrics", since=since)
 
 
-async def test_start_pause_resume_set_params_stop(
-    target: Target, client: JuniperCascorClient
-) -> None:
+def _machine(status: dict[str, Any]) -> str:
+    return str(status["state_machine"]["status"])
+
+
+async def test_pause_resume_set_params_stop(target: Target, client: JuniperCascorClient) -> None:
     async with (
         target.watch_training() as watch,
         target.control_stream(raise_on_error=True) as control,
     ):
-        await _start_spiral(target, control, watch)
+        await _start_spiral(target, client, watch)
         status = await asyncio.to_thread(_status, client)
         assert status["training_active"] is True
-        assert status["state_machine"]["is_training"] is True
+        assert _machine(status) == "STARTED"
 
         since = watch.mark()
-        assert (await control.pause())["data"]["status"] == "success"
+        answer = await control.pause()
+        assert (answer["data"]["command"], answer["data"]["status"]) == ("pause", "success")
         await watch.wait_state("Paused", since=since)
         paused = await asyncio.to_thread(_status, client)
-        assert paused["state_machine"]["is_paused"] is True
-        assert paused["training_active"] is True
+        assert _machine(paused) == "PAUSED"
+        assert paused["training_active"] is False  # only a started run counts as active
         await asyncio.sleep(_PAUSE_WINDOW)
         still = await asyncio.to_thread(_status, client)
-        assert still["current_epoch"] - paused["current_epoch"] <= 1, "a paused run progressed"
-        assert still["state_machine"]["is_paused"] is True
+        epoch = still["monitor"]["current_epoch"]
+        assert epoch - paused["monitor"]["current_epoch"] <= 1, "a paused run progressed"
+        assert _machine(still) == "PAUSED"
 
         since = watch.mark()
         assert (await control.resume())["data"]["status"] == "success"
         await watch.wait_state("Started", since=since)
         await watch.wait_for(
-            lambda: any(
-                m["data"]["epoch"] > still["current_epoch"] + 1
-                for m in watch.of_type("metrics", since)
-            ),
+            lambda: any(m["data"]["epoch"] > epoch + 1 for m in watch.of_type("metrics", since)),
             within=10.0,
             what="progress after resume",
         )
-        assert (await asyncio.to_thread(_status, client))["state_machine"]["is_training"] is True
+        assert _machine(await asyncio.to_thread(_status, client)) == "STARTED"
 
         answer = await control.set_params({"learning_rate": 0.02, "patience": 40})
         assert answer["data"]["status"] == "success"
@@ -90,22 +89,43 @@ async def test_start_pause_resume_set_params_stop(
         await watch.wait_state("Stopped", since=since)
         stopped = await asyncio.to_thread(_status, client)
         assert stopped["training_active"] is False
-        assert stopped["state_machine"]["status"] == "Stopped"
+        assert _machine(stopped) == "STOPPED"
 
 
-async def test_reset_gives_a_fresh_network(target: Target, client: JuniperCascorClient) -> None:
+async def test_start_trains_again_on_the_data_already_loaded(
+    target: Target, client: JuniperCascorClient
+) -> None:
     await asyncio.to_thread(train_xor, client)
-    assert client.get_network()["data"]["hidden_units"] >= 1
+    target.pace(_EPOCH_DELAY)
+    async with target.watch_training() as watch, target.control_stream() as control:
+        since = watch.mark()
+        answer = await control.start(epochs=1)  # the server ignores the command's params
+        assert (answer["data"]["command"], answer["data"]["status"]) == ("start", "success")
+        await watch.wait_state("Started", since=since)
+        assert (await control.stop())["data"]["status"] == "success"
+        await watch.wait_for(
+            lambda: {"Stopped", "Completed"} & set(watch.states(since)),
+            within=10.0,
+            what="the run ended",
+        )
+    assert client.get_training_status()["data"]["training_active"] is False
+
+
+async def test_reset_clears_the_run_and_keeps_the_network(
+    target: Target, client: JuniperCascorClient
+) -> None:
+    await asyncio.to_thread(train_xor, client)
+    hidden_units = client.get_network()["data"]["hidden_units"]
+    assert hidden_units >= 1
     async with target.watch_training() as watch, target.control_stream() as control:
         since = watch.mark()
         answer = await control.reset()
         assert answer["data"]["status"] == "success"
-        topology = await watch.next_of_type("topology", since=since)
-    assert topology["data"]["hidden_units"] == []
-    assert client.get_network()["data"]["hidden_units"] == 0
+        await watch.wait_state("Stopped", since=since)
+    assert client.get_network()["data"]["hidden_units"] == hidden_units
     status = client.get_training_status()["data"]
-    assert (status["current_epoch"], status["training_active"]) == (0, False)
-    assert client.get_metrics_history()["data"]["count"] == 0
+    assert (_machine(status), status["training_active"]) == ("STOPPED", False)
+    assert client.get_metrics_history()["data"] == []
 
 
 async def test_commands_refused_in_the_wrong_state(
@@ -114,14 +134,21 @@ async def test_commands_refused_in_the_wrong_state(
     client.create_network(input_size=2, output_size=1)
     async with target.control_stream() as control:
         answer = await control.pause()
-        assert answer["data"]["status"] == "error"
-        assert answer["data"]["code"] == "conflict"
+        assert answer["data"] == {
+            "command": "pause",
+            "status": "error",
+            "command_id": answer["data"]["command_id"],
+            "error": "Command execution failed",
+        }
         with pytest.raises(JuniperCascorCommandError) as refused:
             await control.command("resume", raise_on_error=True)
-        assert refused.value.command == "resume"
+        assert (refused.value.command, refused.value.code) == ("resume", None)
         with pytest.raises(JuniperCascorCommandError) as invalid:
-            await control.command("set_params", {"learning_rat": 0.1}, raise_on_error=True)
-        assert invalid.value.code == "validation_error"
+            await control.command("set_params", {"learning_rate": -1}, raise_on_error=True)
+        assert invalid.value.code == "invalid_params"
+        with pytest.raises(JuniperCascorCommandError) as unknown:
+            await control.command("dance", raise_on_error=True)
+        assert unknown.value.code == "unknown_command"
         with pytest.raises(JuniperCascorValidationError):
             await control.command("set_params", {})
         assert control.pending_commands == 0
@@ -131,13 +158,18 @@ async def test_commands_refused_in_the_wrong_state(
     assert client.get_training_params()["data"]["learning_rate"] == 0.03
 
 
-async def test_commands_beyond_the_rate_limit_are_answered_rate_limited(target: Target) -> None:
-    async with target.control_stream() as control:
-        answers = await asyncio.gather(
-            *(control.set_params({"patience": 30 + i}) for i in range(15))
+async def test_commands_beyond_the_rate_limit_are_answered_rate_limited(
+    target: Target, client: JuniperCascorClient
+) -> None:
+    client.create_network(input_size=2, output_size=1)
+    async with target.control_stream(raise_on_error=True) as control:
+        outcomes = await asyncio.gather(
+            *(control.set_params({"patience": 30 + i}) for i in range(15)),
+            return_exceptions=True,
         )
-    statuses = [answer["data"]["status"] for answer in answers]
-    assert statuses.count("success") == 10, statuses
-    limited = [answer["data"] for answer in answers if answer["data"]["status"] == "rate_limited"]
-    assert len(limited) == 5
-    assert all(0 < data["result"]["retry_after"] <= 1.0 for data in limited)
+    limited = [o for o in outcomes if isinstance(o, JuniperCascorRateLimitedError)]
+    succeeded = [o for o in outcomes if isinstance(o, dict)]
+    assert len(limited) + len(succeeded) == 15, outcomes
+    assert all(isinstance(o, dict) for o in outcomes[:10]), "the bucket holds 10 commands"
+    assert limited, "15 commands at once exceed 10 per second"
+    assert all(error.retry_after is not None and 0 <= error.retry_after <= 1.0 for error in limited)

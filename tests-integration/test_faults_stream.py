@@ -17,6 +17,7 @@ from juniper_cascor_client import (
     JuniperCascorClient,
     JuniperCascorClientError,
     JuniperCascorConnectionError,
+    JuniperCascorRateLimitedError,
     JuniperCascorStreamClosedError,
     JuniperCascorTimeoutError,
     ReconnectPolicy,
@@ -27,6 +28,7 @@ from juniper_cascor_protocol.envelope import reset_unknown_label_state
 _MIB = 1024 * 1024
 
 
+@pytest.mark.fake_server(resume_buffer_always=True)  # number what a lone client misses
 async def test_dropped_training_stream_resumes_without_losing_a_frame(
     target: Target, fake_server: FakeCascorServer, client: JuniperCascorClient
 ) -> None:
@@ -55,8 +57,29 @@ async def test_dropped_training_stream_resumes_without_losing_a_frame(
     replayed = [m["data"]["replayed_count"] for m in watch.of_type("resume_ok", since)]
     assert len(replayed) == 2
     assert sum(replayed) > 0, "nothing was missed, so nothing was proven"
-    assert watch.events("training_complete", since)[0]["data"]["train_accuracy"] == 1.0
+    assert len(watch.events("training_complete", since)) == 1
+    assert client.get_metrics()["data"]["train_accuracy"] == 1.0
     assert unrecognized_frames("training") == unknown_before
+
+
+async def test_a_lone_stream_that_drops_misses_what_was_broadcast_meanwhile(
+    target: Target, fake_server: FakeCascorServer
+) -> None:
+    # As on the real server: with no subscriber, a broadcast gets no seq and is not kept.
+    async with target.watch_training(reconnect=QUICK_RECONNECT) as watch:
+        since = watch.mark()
+        fake_server.faults.broadcast("event", {"event": "heard"})
+        await watch.wait_event("heard", since=since)
+        assert fake_server.faults.drop_connections("training") == 1
+        fake_server.faults.broadcast("event", {"event": "missed"})
+        resumed = await watch.next_of_type("resume_ok", since=since)
+        fake_server.faults.broadcast("event", {"event": "after"})
+        await watch.wait_event("after", since=since)
+        stream = watch.stream
+    assert resumed["data"] == {"replayed_count": 0}
+    assert watch.events("missed") == []
+    assert watch.seqs(since) == [1, 2], "nothing was numbered while nobody listened"
+    assert (stream.gaps, stream.duplicates) == (0, 0)
 
 
 async def test_dropped_training_stream_without_policy_ends(
@@ -74,8 +97,12 @@ async def test_dropped_training_stream_without_policy_ends(
 
 @pytest.mark.parametrize("reconnect", [None, QUICK_RECONNECT], ids=["no-policy", "policy"])
 async def test_pending_commands_fail_fast_when_the_connection_drops(
-    target: Target, fake_server: FakeCascorServer, reconnect: ReconnectPolicy | None
+    target: Target,
+    fake_server: FakeCascorServer,
+    client: JuniperCascorClient,
+    reconnect: ReconnectPolicy | None,
 ) -> None:
+    client.create_network(input_size=2, output_size=1)
     fake_server.faults.delay_commands(30.0)
     async with target.control_stream(reconnect=reconnect, command_timeout=30.0) as control:
         pending = asyncio.create_task(control.set_params({"learning_rate": 0.02}, timeout=30.0))
@@ -94,8 +121,7 @@ async def test_pending_commands_fail_fast_when_the_connection_drops(
         fake_server.faults.delay_commands(None)
         answer = await control.set_params({"patience": 33})
         assert answer["data"]["status"] == "success"
-    with target.client() as client:
-        params = client.get_training_params()["data"]
+    params = client.get_training_params()["data"]
     assert params["patience"] == 33
     assert params["learning_rate"] != 0.02, "a command was sent again after reconnecting"
 
@@ -138,8 +164,9 @@ async def test_control_command_times_out_on_a_silent_server(
 
 
 async def test_queued_answers_extend_a_command_deadline(
-    target: Target, fake_server: FakeCascorServer
+    target: Target, fake_server: FakeCascorServer, client: JuniperCascorClient
 ) -> None:
+    client.create_network(input_size=2, output_size=1)
     fake_server.faults.delay_commands(0.6)
     async with target.control_stream() as control:
         started = time.monotonic()
@@ -160,8 +187,9 @@ async def test_queued_answers_do_not_extend_past_the_hard_maximum(
 
 
 async def test_bad_frames_are_counted_and_the_streams_survive(
-    target: Target, fake_server: FakeCascorServer
+    target: Target, fake_server: FakeCascorServer, client: JuniperCascorClient
 ) -> None:
+    client.create_network(input_size=2, output_size=1)
     reset_unknown_label_state()  # a fresh label budget: "mystery_frame" keeps its own label
     training_before = unrecognized_frames("training")
     control_before = unrecognized_frames("control")
@@ -224,11 +252,17 @@ async def test_a_healthy_server_sends_no_unrecognised_frame(
     async with target.watch_training() as watch, target.control_stream() as control:
         since = watch.mark()
         await asyncio.to_thread(client.create_network, input_size=2, output_size=2)
-        answer = await control.start(**inline_start(XOR_X, XOR_ONE_HOT, XOR_EPOCHS))
-        assert answer["data"]["status"] == "success"
+        await asyncio.to_thread(
+            client.start_training, **inline_start(XOR_X, XOR_ONE_HOT, XOR_EPOCHS)
+        )
         await watch.wait_event("training_complete", since=since)
         assert (await control.set_params({"patience": 30}))["data"]["status"] == "success"
         assert (await control.pause())["data"]["status"] == "error"
+        limited = await asyncio.gather(
+            *(control.command("pause", raise_on_error=True) for _ in range(15)),
+            return_exceptions=True,
+        )
+        assert any(isinstance(error, JuniperCascorRateLimitedError) for error in limited)
         if target.is_fake:
             await async_wait_until(lambda: watch.stream.pongs_sent > 0, within=5.0, what="ping")
     assert (unrecognized_frames("training"), unrecognized_frames("control")) == before
@@ -236,8 +270,9 @@ async def test_a_healthy_server_sends_no_unrecognised_frame(
 
 @pytest.mark.fake_server(ping_interval=0.05, pong_timeout=0.2)
 async def test_application_pings_are_answered_on_both_streams(
-    target: Target, fake_server: FakeCascorServer
+    target: Target, fake_server: FakeCascorServer, client: JuniperCascorClient
 ) -> None:
+    client.create_network(input_size=2, output_size=1)
     async with target.watch_training() as watch, target.control_stream() as control:
         await async_wait_until(
             lambda: min(watch.stream.pongs_sent, control.pongs_sent) >= 10,
@@ -265,6 +300,7 @@ async def test_a_busy_server_is_retried_until_it_accepts(
     assert count_requests(fake_server, path) == 3
 
 
+@pytest.mark.fake_server(resume_buffer_always=True)  # "after" is numbered while away
 async def test_a_chunked_broadcast_cut_by_a_drop_arrives_once_and_whole(
     target: Target, fake_server: FakeCascorServer
 ) -> None:
@@ -285,7 +321,7 @@ async def test_a_chunked_broadcast_cut_by_a_drop_arrives_once_and_whole(
     assert (stream.gaps, stream.duplicates, stream.pending_chunk_sets) == (0, 0, 0)
 
 
-@pytest.mark.fake_server(replay_capacity=8)
+@pytest.mark.fake_server(replay_capacity=8, resume_buffer_always=True)
 async def test_resume_beyond_the_replay_buffer_fails_and_resyncs(
     target: Target, fake_server: FakeCascorServer
 ) -> None:
@@ -312,7 +348,7 @@ async def test_resume_beyond_the_replay_buffer_fails_and_resyncs(
 async def test_stream_that_saw_no_numbered_frame_still_resumes() -> None:
     """The snapshot's ``initial_metrics.current_seq`` is a resume point of its own."""
     slow = ReconnectPolicy(initial_delay=0.5, max_delay=0.5, jitter="none", max_attempts=5)
-    with FakeCascorServer(resume_window=0.25) as server:
+    with FakeCascorServer(resume_window=0.25, resume_buffer_always=True) as server:
         stream = CascorTrainingStream(server.ws_url, reconnect=slow, close_timeout=1.0)
         received: list[dict[str, object]] = []
         async with stream:

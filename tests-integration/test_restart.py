@@ -24,10 +24,15 @@ _SHUTDOWN_CLOSE = 1001
 _FRESH = ["connection_established", "resume_failed", "initial_status", "state", "initial_metrics"]
 
 
+def _instance(client: JuniperCascorClient) -> str:
+    """The server instance, as ``GET /training/status`` reports it."""
+    return str(client.get_training_status()["data"]["server_instance_id"])
+
+
 async def test_restart_delivers_resume_failed_then_fresh_state(
     target: Target, fake_server: FakeCascorServer, client: JuniperCascorClient
 ) -> None:
-    old_id = client.health_check()["data"]["server_instance_id"]
+    old_id = _instance(client)
     lost: list[JuniperCascorClientError] = []
     async with (
         target.watch_training(reconnect=QUICK_RECONNECT, on_disconnect=lost.append) as watch,
@@ -35,7 +40,8 @@ async def test_restart_delivers_resume_failed_then_fresh_state(
     ):
         assert watch.stream.server_instance_id == old_id
         await asyncio.to_thread(client.create_network, input_size=2, output_size=2)
-        await watch.next_of_type("topology", since=0)  # a numbered frame: there is a seq to resume
+        fake_server.faults.broadcast("event", {"event": "numbered"})
+        await watch.wait_event("numbered", since=0)  # a seq to resume from
         since = watch.mark()
         new_id = fake_server.faults.restart()
         failed = await watch.next_of_type("resume_failed", since=since)
@@ -48,9 +54,11 @@ async def test_restart_delivers_resume_failed_then_fresh_state(
         assert watch.stream.server_instance_id == new_id != old_id
 
         await async_wait_until(lambda: control.reconnects == 1, within=5.0, what="control back")
+        assert (await control.set_params({"patience": 30}))["data"]["status"] == "success"
         after = watch.mark()
-        answer = await control.start(**inline_start(XOR_X, XOR_ONE_HOT, XOR_EPOCHS))
-        assert answer["data"]["status"] == "success"
+        await asyncio.to_thread(
+            client.start_training, **inline_start(XOR_X, XOR_ONE_HOT, XOR_EPOCHS)
+        )
         await watch.wait_event("training_complete", since=after)
 
     seqs = watch.seqs(after)
@@ -59,10 +67,9 @@ async def test_restart_delivers_resume_failed_then_fresh_state(
     assert [e.close_code for e in lost if isinstance(e, JuniperCascorStreamClosedError)] == [
         _RESTART_CLOSE
     ]
-    assert client.health_check()["data"]["server_instance_id"] == new_id
-    status = client.get_training_status()["data"]
-    assert status["training_active"] is False
-    assert status["train_accuracy"] == 1.0
+    assert _instance(client) == new_id
+    assert client.get_training_status()["data"]["training_active"] is False
+    assert client.get_metrics()["data"]["train_accuracy"] == 1.0
 
 
 async def test_restart_ends_streams_without_a_policy(

@@ -10,6 +10,7 @@ from cascor_suite.target import Target
 from cascor_suite.training import train_xor
 from juniper_cascor_client import (
     JuniperCascorClient,
+    JuniperCascorConflictError,
     JuniperCascorNotFoundError,
     JuniperCascorValidationError,
 )
@@ -20,36 +21,41 @@ _RESOLUTION = 21
 async def test_restore_brings_back_the_saved_network(
     target: Target, client: JuniperCascorClient
 ) -> None:
-    trained = await asyncio.to_thread(train_xor, client)
-    assert trained["train_accuracy"] == 1.0
+    await asyncio.to_thread(train_xor, client)
+    assert client.get_metrics()["data"]["train_accuracy"] == 1.0
     saved_network = client.get_network()["data"]
     saved_boundary = client.get_decision_boundary(resolution=_RESOLUTION)["data"]
     saved_topology = client.get_topology()["data"]
-    history = client.get_metrics_history()["data"]["count"]
+    history = len(client.get_metrics_history()["data"])
 
     snapshot = client.save_snapshot(description="xor converged")["data"]
+    assert snapshot["description"] == "xor converged"
     listed = {entry["id"]: entry for entry in client.list_snapshots()["data"]}
     assert snapshot["id"] in listed
     assert listed[snapshot["id"]]["size_bytes"] > 0
-    detail = client.get_snapshot(snapshot["id"])["data"]
-    assert detail["id"] == snapshot["id"]
-    assert detail["description"] == "xor converged"
+    assert client.get_snapshot(snapshot["id"])["data"] == listed[snapshot["id"]]
 
-    client.reset_training()
+    client.create_network(input_size=2, output_size=2, learning_rate=0.01)
     assert client.get_network()["data"]["hidden_units"] == 0
     fresh = client.get_decision_boundary(resolution=_RESOLUTION)["data"]
-    assert fresh["z"] != saved_boundary["z"]
+    assert fresh["predictions"] != saved_boundary["predictions"]
 
     async with target.watch_training() as watch:
         since = watch.mark()
         restored = await asyncio.to_thread(client.load_snapshot, snapshot["id"])
-        topology = await watch.next_of_type("topology", since=since)
-    assert restored["data"] == {"snapshot_id": snapshot["id"], "status": "restored"}
-    assert topology["data"] == saved_topology
+        await watch.next_of_type("state", since=since)
+    assert (restored["data"]["snapshot_id"], restored["data"]["status"]) == (
+        snapshot["id"],
+        "restored",
+    )
+    assert restored["data"]["fsm_state"] == "INVESTIGATING"
     assert client.get_network()["data"]["hidden_units"] == saved_network["hidden_units"]
     assert client.get_topology()["data"] == saved_topology
-    assert client.get_decision_boundary(resolution=_RESOLUTION)["data"]["z"] == saved_boundary["z"]
-    assert client.get_metrics_history()["data"]["count"] == history
+    boundary = client.get_decision_boundary(resolution=_RESOLUTION)["data"]
+    assert boundary["predictions"] == saved_boundary["predictions"]
+    assert len(client.get_metrics_history()["data"]) == history
+    with pytest.raises(JuniperCascorConflictError, match="Investigating"):
+        client.start_training(epochs=1)
 
 
 def test_unknown_and_invalid_snapshot_ids(target: Target, client: JuniperCascorClient) -> None:

@@ -6,11 +6,25 @@ top-level keys, and the sorted keys under ``data`` (``[...]`` for a list, the ke
 items). Values are left out on purpose: they differ between runs and servers; shapes must not.
 
 The same session runs against the real juniper-cascor 0.12.0 server (its shapes are kept in
-``real-0.12.0.json`` beside this file) and against the fake server; ``test_conformance.py``
-asserts they agree and ``tools/conformance.py`` writes the table in ``docs/CONFORMANCE.md``.
+``real-0.12.0.json`` beside this file, a ``Capture``) and against the fake server;
+``test_conformance.py`` asserts they agree and ``tools/conformance.py`` records the capture and
+writes the table in ``docs/CONFORMANCE.md``.
 
 The session talks raw HTTP (``requests``) and raw WebSockets (``websockets``), never our own
 clients, so it measures the servers and nothing else. Every wait has a deadline.
+
+The walk is deterministic on a fresh real server: captures of separate runs are identical.
+What keeps it so:
+
+- a frame type is recorded with the union of the keys of all its frames, so frames that omit
+  optional keys do not make its shape vary;
+- the end of a run is a *final* state (``STOPPED``, ``COMPLETED``, ``FAILED``), not merely
+  "not running": a start is answered before the state machine leaves ``RESUME_READY``, and
+  the replay steps must not race the resumed run;
+- the worker round ends on a final state only once the run has been seen going (or a few
+  seconds after its start);
+- the frames provoked on purpose (the rate limit, a worker error, the first task and its
+  acknowledgement) come every time from the real server.
 """
 
 from __future__ import annotations
@@ -20,15 +34,29 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-import requests
 import numpy as np
-from juniper_cascor_protocol.worker import BinaryFrame
+import requests
 from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 from websockets.sync.client import ClientConnection, connect
 
-__all__ = ["CONTROL_ORIGIN", "ProbeSession", "Shape", "probe", "shape_of"]
+from juniper_cascor_protocol.worker import BinaryFrame
+
+__all__ = [
+    "CAPTURE",
+    "CONTROL_ORIGIN",
+    "Capture",
+    "ProbeSession",
+    "Shape",
+    "probe",
+    "shape_of",
+    "walk",
+]
+
+CAPTURE = Path(__file__).with_name("real-0.12.0.json")
+"""The real juniper-cascor 0.12.0 server's shapes (written by ``tools/conformance.py capture``)."""
 
 CONTROL_ORIGIN = "http://localhost:8050"
 """An Origin on the real server's default ``/ws/control`` allowlist."""
@@ -41,9 +69,56 @@ _NETWORK = {"input_size": 2, "output_size": 1, "max_hidden_units": 3, "candidate
 _TIMEOUT = 10.0
 _TRAINING_TIMEOUT = 120.0
 _RUNNING_STATES = ("STARTED", "PAUSED")
+_FINAL_STATES = ("STOPPED", "COMPLETED", "FAILED")
+_START_GRACE = 5.0
+"""A run not seen going this long after its start is taken as over (or never begun)."""
+_SECTION_FAILURES = (
+    AssertionError,
+    OSError,
+    TimeoutError,
+    WebSocketException,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+)
 
 Shape = str
 """``"<status> {top,level,keys} data{keys}"``; ``data[]{item keys}`` for a list."""
+
+
+@dataclass(frozen=True)
+class Capture:
+    """The shapes one server answered to the session, and the server that answered them."""
+
+    server: str
+    """The service and version its ``/v1/health`` reported, e.g. ``juniper-cascor 0.12.0``."""
+    shapes: dict[str, Shape]
+    """The shape of every step, by step name."""
+
+    @classmethod
+    def load(cls, path: Path = CAPTURE) -> Capture:
+        """Read a capture written by ``dump``.
+
+        Raises:
+            OSError: when the file cannot be read.
+            ValueError: when it is not a capture.
+        """
+        document = json.loads(path.read_text(encoding="utf-8"))
+        server = document.get("server") if isinstance(document, dict) else None
+        shapes = document.get("shapes") if isinstance(document, dict) else None
+        if not isinstance(server, str) or not isinstance(shapes, dict):
+            raise ValueError(f"{path} is not a capture: it needs 'server' and 'shapes'")
+        return cls(server, {str(step): str(shape) for step, shape in shapes.items()})
+
+    def dump(self, path: Path = CAPTURE) -> None:
+        """Write the capture as JSON, steps sorted, so captures compare line by line.
+
+        Raises:
+            OSError: when the file cannot be written.
+        """
+        document = {"server": self.server, "shapes": dict(sorted(self.shapes.items()))}
+        path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
 
 
 def _keys(value: object) -> str:
@@ -120,7 +195,10 @@ class ProbeSession:
         return str(machine.get("status", "")).upper() if isinstance(machine, dict) else ""
 
     def wait_final(self, timeout: float = _TRAINING_TIMEOUT) -> str:
-        """Poll until the server is neither started nor paused; returns its state.
+        """Poll until the server's run is over (``STOPPED``, ``COMPLETED`` or ``FAILED``).
+
+        Not merely "not running": a start is answered before the state machine leaves
+        ``RESUME_READY``, so "not started" right after a start means "not yet".
 
         Raises:
             TimeoutError: when it does not within ``timeout`` seconds.
@@ -128,7 +206,7 @@ class ProbeSession:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             state = self.state()
-            if state and state not in _RUNNING_STATES:
+            if state in _FINAL_STATES:
                 return state
             time.sleep(0.1)
         raise TimeoutError(f"training did not finish within {timeout} s")
@@ -238,9 +316,9 @@ def walk(session: ProbeSession) -> dict[str, Shape]:
     for section in sections:
         try:
             section(session)
-        except (AssertionError, OSError, TimeoutError, WebSocketException, ValueError, KeyError,
-                TypeError, AttributeError) as exc:
-            session.shapes[f"! {section.__name__.strip('_')} aborted"] = f"{type(exc).__name__}: {exc}"
+        except _SECTION_FAILURES as exc:
+            aborted = f"! {section.__name__.strip('_')} aborted"
+            session.shapes[aborted] = f"{type(exc).__name__}: {exc}"
     return dict(sorted(session.shapes.items()))
 
 
@@ -358,8 +436,9 @@ def _snapshots(s: ProbeSession) -> None:
     s.call("POST /v1/snapshots/{id}/restore", "POST", one + "/restore")
     s.call("POST /v1/snapshots/{id}/resume", "POST", one + "/resume")
     s.get("/v1/training/status", "after resume")
-    s.post("/v1/training/start", {"epochs": 1}, "after resume")
-    s.wait_final()
+    started = s.post("/v1/training/start", {"epochs": 1}, "after resume")
+    if isinstance(started, dict) and started.get("status") == "success":
+        s.wait_final()
     s.call("POST /v1/snapshots/{id}/replay", "POST", one + "/replay")
     s.get("/v1/training/status", "replaying")
     s.call(
@@ -401,15 +480,17 @@ def _command(ws: ClientConnection, s: ProbeSession, frame: dict[str, Any]) -> li
 
 
 def _control(s: ProbeSession) -> None:
-    with s.socket("ws /ws/control (no Origin)", "/ws/control") as ws:
-        assert ws is None or ws.close() is None
-    with s.socket("ws /ws/control (foreign Origin)", "/ws/control", "http://evil.test") as ws:
-        pass
+    refusals = (("no Origin", None), ("foreign Origin", "http://evil.test"))
+    for note, origin in refusals:
+        name = f"ws /ws/control ({note})"
+        with s.socket(name, "/ws/control", origin) as ws:
+            if ws is not None:
+                s.shapes[name] = "101 handshake"
     with s.socket("ws /ws/control", "/ws/control", s.origin) as ws:
         assert ws is not None, "the control stream refused the allowed Origin"
         greeting = s.frames(ws, lambda f: f.get("type") == "connection_established", _TIMEOUT)
         s.record_frames("ws /ws/control", greeting)
-        answers = {
+        answers: dict[str, dict[str, Any]] = {
             "set_params": {"command": "set_params", "params": {"learning_rate": 0.03}},
             "set_params invalid": {"command": "set_params", "params": {"learning_rate": -1}},
             "pause when idle": {"command": "pause"},
@@ -518,17 +599,26 @@ def _answer_task(ws: ClientConnection, assign: dict[str, Any], tensors: list[byt
 
 
 def _worker_round(s: ProbeSession, ws: ClientConnection, worker_id: str) -> None:
-    """Serve tasks while XOR trains; record the first task and its acknowledgement."""
-    start = {"epochs": 2, "dataset": {"source": "inline"}, "inline_data": _XOR}
-    s.http.post(s.http_url + "/v1/training/start", json=start, timeout=_TIMEOUT)
-    deadline = time.monotonic() + _TRAINING_TIMEOUT
+    """Serve tasks while XOR trains; record the first task and its acknowledgement.
+
+    The run starts fresh: the network trained earlier in the walk may need no new unit, and a
+    run that does not grow hands out no task.
+    """
+    start = {"epochs": 2, "dataset": {"source": "inline"}, "inline_data": _XOR, "start_fresh": True}
+    answer = s.http.post(s.http_url + "/v1/training/start", json=start, timeout=_TIMEOUT)
+    assert answer.ok, f"training with a worker did not start: {answer.status_code}"
+    started = time.monotonic()
+    deadline = started + _TRAINING_TIMEOUT
     pending: dict[str, Any] | None = None
     tensors: list[bytes] = []
+    began = False  # the run has been seen: running, or handing out a task
     while time.monotonic() < deadline:
         try:
             message = ws.recv(timeout=1.0)
         except TimeoutError:
-            if s.state() not in _RUNNING_STATES:
+            state = s.state()
+            began = began or state in _RUNNING_STATES
+            if state in _FINAL_STATES and (began or time.monotonic() - started > _START_GRACE):
                 return
             ws.send(
                 json.dumps({"type": "heartbeat", "worker_id": worker_id, "timestamp": time.time()})
@@ -543,6 +633,7 @@ def _worker_round(s: ProbeSession, ws: ClientConnection, worker_id: str) -> None
         frame = json.loads(message)
         kind = frame.get("type")
         if kind == "task_assign":
+            began = True
             if "ws /ws/v1/workers task_assign" not in s.shapes:
                 s.record_frame("ws /ws/v1/workers task_assign", frame)
                 for key in ("candidate_data", "training_params", "tensor_manifest"):

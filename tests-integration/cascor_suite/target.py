@@ -2,7 +2,9 @@
 
 ``JUNIPER_CASCOR_TEST_URL`` (with ``JUNIPER_CASCOR_API_KEY`` when the server wants a key) points
 the fault-free tests at a real juniper-cascor service; without it every test gets a fresh
-``FakeCascorServer`` tuned for speed.
+``FakeCascorServer`` tuned for speed, with the real server's ``/ws/control`` Origin allowlist.
+Control streams send an allowed Origin: ``$JUNIPER_CASCOR_WS_ORIGIN``, else
+``http://localhost:8050`` (on the real server's default allowlist).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+from cascor_suite.conformance import CONTROL_ORIGIN
 from cascor_suite.watch import TrainingWatch
 from juniper_cascor_client import (
     CascorControlStream,
@@ -21,10 +24,11 @@ from juniper_cascor_client import (
     ReconnectPolicy,
 )
 from juniper_cascor_client.testing import FakeCascorServer
-from juniper_cascor_client_core import websocket_base_url
+from juniper_cascor_client_core import WS_ORIGIN_ENV, websocket_base_url
 
 __all__ = [
     "API_KEY_ENV",
+    "CONTROL_ORIGIN",
     "FAKE_SERVER_SPEED",
     "FAULTS_NEED_FAKE",
     "QUICK_RECONNECT",
@@ -92,8 +96,9 @@ class Target:
         return CascorTrainingStream(self.ws_url, **{**_STREAM_DEFAULTS, **options})
 
     def control_stream(self, **options: Any) -> CascorControlStream:
-        """An unconnected ``/ws/control`` stream of the target."""
+        """An unconnected ``/ws/control`` stream of the target, with an allowed Origin."""
         options.setdefault("api_key", self.api_key)
+        options.setdefault("origin", os.environ.get(WS_ORIGIN_ENV) or CONTROL_ORIGIN)
         return CascorControlStream(self.ws_url, **{**_STREAM_DEFAULTS, **options})
 
     def pace(self, epoch_delay: float) -> None:

@@ -8,21 +8,37 @@ from cascor_suite.data import XOR_EPOCHS, XOR_ONE_HOT, XOR_X, inline_start
 from cascor_suite.waits import wait_until
 from juniper_cascor_client import JuniperCascorClient
 
-__all__ = ["finished_status", "train_xor"]
+__all__ = ["finished_status", "metrics_rows", "train_xor"]
 
 
-def finished_status(client: JuniperCascorClient, *, within: float) -> dict[str, Any]:
-    """Poll ``GET /training/status`` until training is no longer active; its ``data``.
+_RUNNING = ("STARTED", "PAUSED")
+
+
+def metrics_rows(client: JuniperCascorClient) -> int:
+    """How many metrics rows the service holds (``monitor.total_metrics``)."""
+    return int(client.get_training_status()["data"]["monitor"]["total_metrics"])
+
+
+def finished_status(
+    client: JuniperCascorClient, *, within: float, rows_before: int
+) -> dict[str, Any]:
+    """Poll ``GET /training/status`` until a run started after ``rows_before`` metrics rows
+    (see ``metrics_rows``) has ended; its ``data``.
+
+    The real server moves to ``STARTED`` on its training thread, after the start request was
+    answered: a run counts as ended once it added metrics rows and is neither started nor
+    paused.
 
     Raises:
-        AssertionError: When training is still active after ``within`` seconds.
+        AssertionError: When training has not ended after ``within`` seconds.
     """
 
-    def idle() -> dict[str, Any] | None:
+    def ended() -> dict[str, Any] | None:
         data: dict[str, Any] = client.get_training_status()["data"]
-        return None if data["training_active"] else data
+        running = data["state_machine"]["status"] in _RUNNING
+        return None if running or data["monitor"]["total_metrics"] <= rows_before else data
 
-    return wait_until(idle, within=within, what="training finished")
+    return wait_until(ended, within=within, what="training finished")
 
 
 def train_xor(
@@ -36,5 +52,6 @@ def train_xor(
         AssertionError: When training does not finish within ``within`` seconds.
     """
     client.create_network(input_size=2, output_size=2, learning_rate=0.01, **network)
+    rows = metrics_rows(client)
     client.start_training(**inline_start(XOR_X, XOR_ONE_HOT, XOR_EPOCHS))
-    return finished_status(client, within=within)
+    return finished_status(client, within=within, rows_before=rows)

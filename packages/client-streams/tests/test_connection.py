@@ -24,10 +24,13 @@ from juniper_cascor_client_streams import (
 )
 
 
+@pytest.mark.parametrize("stream_type", [CascorTrainingStream, CascorControlStream])
 @pytest.mark.parametrize("refusal", ["close4001", "http403"])
-async def test_auth_refusals_raise_and_are_never_retried(server, refusal: str) -> None:
+async def test_auth_refusals_raise_and_are_never_retried(
+    server, refusal: str, stream_type: type[CascorTrainingStream | CascorControlStream]
+) -> None:
     server.refuse = refusal
-    stream = CascorTrainingStream(server.url, reconnect=ReconnectPolicy(initial_delay=0.01))
+    stream = stream_type(server.url, reconnect=ReconnectPolicy(initial_delay=0.01))
     with pytest.raises(JuniperCascorAuthenticationError) as refused:
         await stream.connect(retries=3, delay=0.01)
     assert server.attempts == 1

@@ -254,3 +254,59 @@ async def test_defaults_max_pending_256_and_set_params_one_second(server) -> Non
             await control.set_params({"learning_rate": 0.1})
         elapsed = time.monotonic() - started
     assert 1.0 <= elapsed < 2.5
+
+
+def top_level_rate_limited(frame: dict[str, Any], retry_after: object = 0.1) -> dict[str, Any]:
+    """juniper-cascor 0.12's rate-limit answer: top level, no ``data``, no timestamp."""
+    answer = {"type": "command_response", "command": frame["command"], "status": "rate_limited"}
+    answer["retry_after"] = retry_after
+    if "command_id" in frame:
+        answer["command_id"] = frame["command_id"]
+    return answer
+
+
+async def test_a_top_level_rate_limited_answer_answers_its_command(server) -> None:
+    async def limit_pause(peer: Any, frame: dict[str, Any]) -> None:
+        if frame["command"] == "pause":
+            peer.push(top_level_rate_limited(frame, 0.3))
+        else:
+            peer.push(server.answer(frame, result={"ok": True}))
+
+    server.on_command = limit_pause
+    async with CascorControlStream(server.url) as control:
+        stop, pause = await asyncio.gather(control.stop(), control.pause())
+        with pytest.raises(JuniperCascorRateLimitedError) as limited:
+            await control.command("pause", raise_on_error=True)
+        assert control.pending_commands == 0
+    assert stop["data"]["status"] == "success"
+    assert (pause["status"], pause["retry_after"]) == ("rate_limited", 0.3)
+    assert pause["command"] == "pause"
+    assert "data" not in pause
+    assert limited.value.retry_after == 0.3
+
+
+async def test_a_top_level_rate_limited_answer_without_id_answers_the_oldest(server) -> None:
+    async def limit(peer: Any, frame: dict[str, Any]) -> None:
+        answer = top_level_rate_limited(frame)
+        del answer["command_id"]
+        peer.push(answer)
+
+    server.on_command = limit
+    async with CascorControlStream(server.url, raise_on_error=True) as control:
+        with pytest.raises(JuniperCascorRateLimitedError) as limited:
+            await control.set_params({"learning_rate": 0.1})
+    assert limited.value.retry_after == 0.1
+
+
+@pytest.mark.parametrize("retry_after", [-1, "soon", None])
+async def test_an_unusable_top_level_retry_after_still_raises_rate_limited(
+    server, retry_after
+) -> None:
+    async def limit(peer: Any, frame: dict[str, Any]) -> None:
+        peer.push(top_level_rate_limited(frame, retry_after))
+
+    server.on_command = limit
+    async with CascorControlStream(server.url, raise_on_error=True) as control:
+        with pytest.raises(JuniperCascorRateLimitedError) as limited:
+            await control.stop()
+    assert limited.value.retry_after is None

@@ -13,7 +13,7 @@ from juniper_cascor_client_core import (
     JuniperCascorConfigurationError,
     JuniperCascorTimeoutError,
 )
-from juniper_cascor_client_streams import CascorTrainingStream, ReconnectPolicy
+from juniper_cascor_client_streams import CascorControlStream, CascorTrainingStream, ReconnectPolicy
 from juniper_cascor_client_streams.reconnect import Backoff
 
 FAST = ReconnectPolicy(initial_delay=0.005, max_delay=0.02)
@@ -127,15 +127,33 @@ async def test_resume_failed_is_delivered_and_fresh_state_follows(server) -> Non
     assert stream.last_seq == 1
 
 
-async def test_an_auth_refusal_on_reconnect_ends_the_stream_with_the_error(server) -> None:
+@pytest.mark.parametrize("refusal", ["close4001", "http403"])
+async def test_an_auth_refusal_on_reconnect_ends_the_stream_with_the_error(
+    server, refusal: str
+) -> None:
     async with CascorTrainingStream(server.url, reconnect=FAST) as stream:
         await server.wait_for(lambda: len(server.training) == 1)
-        server.refuse = "close4001"
+        server.refuse = refusal
         server.drop_all()
         with pytest.raises(JuniperCascorAuthenticationError):
             await consume_all(stream)
     assert server.attempts == 2
     assert stream.close_code == 1006
+
+
+async def test_a_control_stream_refused_with_403_on_reconnect_stops_reconnecting(server) -> None:
+    lost: list[Any] = []
+    control = CascorControlStream(server.url, reconnect=FAST, on_disconnect=lost.append)
+    async with control:
+        server.refuse = "http403"
+        server.drop_all()
+        refused = (JuniperCascorAuthenticationError,)
+        await server.wait_for(lambda: isinstance(control.last_error, refused))
+        assert not control.is_connected
+        assert isinstance(control.last_error, JuniperCascorAuthenticationError)
+        assert control.last_error.status_code == 403
+    assert server.attempts == 2
+    assert len(lost) == 1
 
 
 async def test_reconnection_gives_up_after_max_attempts(server) -> None:

@@ -110,3 +110,25 @@ def test_counting_is_a_no_op_without_prometheus_client(monkeypatch) -> None:
     metrics_module.count_unrecognized_frame("without_prometheus", "control")
     assert metrics_module._resolved
     assert metrics_module._counter is None
+
+
+async def test_a_top_level_rate_limited_answer_is_not_unrecognised(server, caplog) -> None:
+    async def limit(peer, frame) -> None:
+        peer.push(
+            {
+                "type": "command_response",
+                "command": frame["command"],
+                "status": "rate_limited",
+                "retry_after": 0.1,
+                "command_id": frame["command_id"],
+            }
+        )
+
+    server.on_command = limit
+    before = counted(endpoint="control")
+    with caplog.at_level(logging.WARNING, logger="juniper_cascor_client_streams"):
+        async with CascorControlStream(server.url) as control:
+            answer = await control.stop()
+    assert answer["status"] == "rate_limited"
+    assert counted(endpoint="control") == before
+    assert not [record for record in caplog.records if "unrecognised" in record.message]

@@ -1,11 +1,18 @@
-"""The upstream quick start runs unchanged against the fake server.
+"""The upstream quick start runs against the fake server as a user would run it.
 
 Each example below is the upstream client's published quick-start code, character for
 character, except that ``http://localhost:8200`` / ``ws://localhost:8200`` is replaced by the
-fake server's address. The REST, training-stream and control-stream examples run as scripts
-in a child interpreter (as a user would run them) and the test reads what they print. The
-reconnection pattern is a function with no call site upstream, so it runs in-process, fed a
-``process`` callable, and is stopped by cancellation.
+fake server's address. Two facts of the real 0.12 server, which the fake reproduces, need no
+code change but are met as a user would meet them: ``/ws/control`` wants an Origin on its
+allowlist, given through ``JUNIPER_CASCOR_WS_ORIGIN`` in the script's environment; and the
+stream's ``metrics`` frames name the loss ``loss`` (``/v1/metrics`` keeps ``train_loss``), so
+the training-stream example, which reads ``train_loss`` and raises ``KeyError`` against a
+0.12 server, runs with the real key.
+
+The REST, training-stream and control-stream examples run as scripts in a child interpreter (as
+a user would run them) and the test reads what they print. The reconnection pattern is a
+function with no call site upstream, so it runs in-process, fed a ``process`` callable, and is
+stopped by cancellation.
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ import pytest
 from juniper_cascor_client import JuniperCascorClient
 from juniper_cascor_client.testing import FakeCascorServer
 
+ALLOWED_ORIGIN = "http://localhost:8050"
+"""An Origin on the real server's default ``/ws/control`` allowlist."""
 UPSTREAM_HTTP_URL = "http://localhost:8200"
 UPSTREAM_WS_URL = "ws://localhost:8200"
 
@@ -109,9 +118,11 @@ def with_url(example: str, upstream: str, actual: str) -> str:
 
 
 def child_env() -> dict[str, str]:
-    """The environment of an example script: unbuffered, and no API key from the caller."""
+    """The environment of an example script: unbuffered, no API key from the caller, and an
+    Origin the control allowlist accepts."""
     env = {key: value for key, value in os.environ.items() if key != "JUNIPER_CASCOR_API_KEY"}
     env["PYTHONUNBUFFERED"] = "1"
+    env["JUNIPER_CASCOR_WS_ORIGIN"] = ALLOWED_ORIGIN
     return env
 
 
@@ -217,13 +228,14 @@ def test_rest_example_creates_trains_and_reads_metrics() -> None:
 
 def test_training_stream_example_prints_every_epoch_and_the_new_unit() -> None:
     with FakeCascorServer(resume_window=0.05, epoch_delay=0.005) as server:
-        code = with_url(TRAINING_STREAM_EXAMPLE, UPSTREAM_WS_URL, server.ws_url)
+        example = TRAINING_STREAM_EXAMPLE.replace("['train_loss']", "['loss']")
+        code = with_url(example, UPSTREAM_WS_URL, server.ws_url)
         with running_script(code) as script, JuniperCascorClient(server.http_url) as client:
             # Probe frames through the real broadcast path tell when the script is live,
             # so no epoch of the run below can be missed.
             script.wait_for(
                 lambda line: line == PROBE_LINE,
-                poke=lambda: server.faults.broadcast("metrics", {"epoch": 0, "train_loss": 0.0}),
+                poke=lambda: server.faults.broadcast("metrics", {"epoch": 0, "loss": 0.0}),
             )
             client.create_network(**XOR_NETWORK)
             client.start_training(dataset={"source": "inline"}, inline_data=XOR_DATA, epochs=100)

@@ -14,7 +14,7 @@ from websockets.exceptions import ConnectionClosed
 
 XOR_START = {
     "dataset": {"source": "inline"},
-    "inline_data": {"train_x": [[0, 0], [0, 1], [1, 0], [1, 1]], "train_y": [0, 1, 1, 0]},
+    "inline_data": {"train_x": [[0, 0], [0, 1], [1, 0], [1, 1]], "train_y": [[0], [1], [1], [0]]},
 }
 
 

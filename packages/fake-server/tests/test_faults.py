@@ -11,13 +11,16 @@ import requests
 from juniper_cascor_fake_server import FakeCascorServer
 
 from .conftest import close_code, http, recv_json, recv_type, ws_connect
+from .handshakes import refused_403
 
 
 async def test_drop_connections_sends_no_close_frame(cascor_server: FakeCascorServer) -> None:
     async with ws_connect(cascor_server.ws_url + "/ws/training") as ws:
-        await recv_json(ws)
+        await recv_type(ws, "initial_metrics")
         assert await asyncio.to_thread(cascor_server.faults.drop_connections, "training") == 1
+        await asyncio.to_thread(cascor_server.faults.broadcast, "event", {"n": 1})
         assert await close_code(ws) is None
+    assert cascor_server.context.sequence.current_seq == 0, "a dropped client is no subscriber"
 
 
 async def test_go_silent_holds_answers(cascor_server: FakeCascorServer) -> None:
@@ -56,7 +59,7 @@ def test_close_after_read(cascor_server: FakeCascorServer) -> None:
         "/v1/network",
         {"input_size": 2},
     )
-    assert requests.post(api + "/network", json={}, timeout=5).status_code == 201
+    assert requests.post(api + "/network", json={}, timeout=5).status_code == 200
 
 
 def test_requests_are_recorded(cascor_server: FakeCascorServer) -> None:
@@ -91,7 +94,9 @@ async def test_restart(cascor_server: FakeCascorServer) -> None:
     url = cascor_server.ws_url + "/ws/training"
     async with ws_connect(url) as ws:
         old = (await recv_json(ws))["data"]["server_instance_id"]
+        await recv_type(ws, "initial_metrics")
         await asyncio.to_thread(cascor_server.faults.broadcast, "event", {"n": 1})
+        assert (await recv_json(ws))["seq"] == 1
         new = await asyncio.to_thread(cascor_server.faults.restart)
         assert await close_code(ws) == 1012
     assert new != old
@@ -106,8 +111,8 @@ async def test_refuse_auth_and_handshakes(cascor_server: FakeCascorServer) -> No
     faults = cascor_server.faults
     faults.refuse_auth()
     assert (await http("GET", cascor_server.http_url + "/v1/network")).status_code == 401
-    async with ws_connect(cascor_server.ws_url + "/ws/control") as ws:
-        assert await close_code(ws) == 4001
+    for path in ("/ws/control", "/ws/training", "/ws/v1/workers"):
+        assert await refused_403(cascor_server.ws_url + path)
     faults.refuse_auth(False)
     faults.refuse_handshakes("control", 4029, times=1, reason="slow down")
     async with ws_connect(cascor_server.ws_url + "/ws/control") as ws:

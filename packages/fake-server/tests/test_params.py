@@ -1,4 +1,4 @@
-"""Request-body validation: only ``ServiceError`` (422) ever escapes, whatever the input."""
+"""Request-body validation: only a 422 ``ServiceError`` ever escapes, in FastAPI's words."""
 
 from __future__ import annotations
 
@@ -9,12 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from juniper_cascor_fake_server.domain.datasets import inline_data
 from juniper_cascor_fake_server.domain.errors import ServiceError
 from juniper_cascor_fake_server.domain.params import (
-    parse_dataset,
-    parse_network_params,
-    parse_runtime_params,
+    NETWORK_MODEL,
+    START_PARAMS_MODEL,
+    UPDATE_MODEL,
+    TrainingParams,
+    network_params,
 )
+from juniper_cascor_fake_server.domain.validation import validate
 
 T = TypeVar("T")
 JSON = st.recursive(
@@ -34,9 +38,9 @@ KEYS = st.sampled_from(
         "train_x",
         "train_y",
         "val_x",
-        "source",
-        "name",
+        "test_y",
         "optimizer_type",
+        "auto_snap_best",
     ]
 )
 BODIES = st.dictionaries(KEYS | st.text(max_size=6), JSON, max_size=5)
@@ -49,40 +53,94 @@ def _attempt(call: Callable[[], T]) -> T | ServiceError:
         return error
 
 
-@given(BODIES)
-def test_network_params_only_raise_service_errors(body: dict[str, Any]) -> None:
-    outcome = _attempt(lambda: parse_network_params(body, seed=0))
+def _only_field_errors(outcome: object, root: str) -> None:
     if isinstance(outcome, ServiceError):
         assert outcome.status == 422
-        assert outcome.loc[0] == "body"
-    else:
-        assert outcome.learner.learning_rate > 0
+        assert outcome.code == "VALIDATION_ERROR"
+        assert outcome.detail
+        assert all(item["loc"][0] == root for item in outcome.detail)
+
+
+@given(BODIES)
+def test_network_bodies_only_raise_validation_errors(body: dict[str, Any]) -> None:
+    outcome = _attempt(lambda: network_params(validate(body, NETWORK_MODEL)))
+    _only_field_errors(outcome, "body")
+    if not isinstance(outcome, ServiceError):
+        assert outcome.training.learning_rate > 0
 
 
 @given(JSON)
-def test_runtime_params_only_raise_service_errors(params: Any) -> None:
-    outcome = _attempt(lambda: parse_runtime_params(params, ("params",)))
-    if isinstance(outcome, ServiceError):
-        assert outcome.status == 422
+def test_parameter_updates_only_raise_validation_errors(params: Any) -> None:
+    outcome = _attempt(lambda: validate(params, UPDATE_MODEL, ("params",)))
+    _only_field_errors(outcome, "params")
+
+
+@given(BODIES)
+def test_inline_data_only_raises_validation_errors(body: dict[str, Any]) -> None:
+    outcome = _attempt(lambda: inline_data(body))
+    if isinstance(outcome, ServiceError) and outcome.status == 400:
+        assert (outcome.code, outcome.message) == ("VALIDATION_ERROR", "Invalid request parameters")
     else:
-        assert outcome
+        _only_field_errors(outcome, "body")
+    if not isinstance(outcome, ServiceError):
+        assert len(outcome.train) == len(body["train_x"]) > 0
 
 
-@given(JSON, BODIES)
-def test_datasets_only_raise_service_errors(dataset: Any, inline: dict[str, Any]) -> None:
-    outcome = _attempt(lambda: parse_dataset(dataset, inline, (2, 1)))
-    if isinstance(outcome, ServiceError):
-        assert outcome.status == 422
-    else:
-        assert outcome is None or outcome[0].x.shape[1] == 2
-
-
-def test_valid_values_are_applied() -> None:
-    params = parse_network_params(
-        {"input_size": 3, "max_iterations": 7, "activation_function_name": "sigmoid"}, seed=5
-    )
-    assert (params.input_size, params.learner.max_epochs) == (3, 7)
-    assert (params.learner.activation, params.learner.seed) == ("sigmoid", 5)
+def test_messages_are_fastapis() -> None:
     with pytest.raises(ServiceError) as caught:
-        parse_network_params({"patience": 1.5}, seed=0)
-    assert caught.value.loc == ("body", "patience")
+        validate({"patience": -1, "init_output_weights": "ones"}, UPDATE_MODEL)
+    assert caught.value.message == (
+        "body.patience: Input should be greater than or equal to 1; "
+        "body.init_output_weights: Input should be 'zero' or 'random'"
+    )
+    assert caught.value.detail == [
+        {
+            "type": "greater_than_equal",
+            "loc": ["body", "patience"],
+            "msg": "Input should be greater than or equal to 1",
+            "input": -1,
+            "ctx": {"ge": 1},
+        },
+        {
+            "type": "literal_error",
+            "loc": ["body", "init_output_weights"],
+            "msg": "Input should be 'zero' or 'random'",
+            "input": "ones",
+            "ctx": {"expected": "'zero' or 'random'"},
+        },
+    ]
+
+
+def test_start_params_refuse_unknown_keys_and_updates_ignore_them() -> None:
+    with pytest.raises(ServiceError) as caught:
+        validate({"bogus": 1}, START_PARAMS_MODEL, ("body", "params"), forbid_extra=True)
+    assert caught.value.message == "body.params.bogus: Extra inputs are not permitted"
+    assert validate({"bogus": 1, "patience": "7"}, UPDATE_MODEL) == {"patience": 7}
+
+
+def test_applying_parameters_reports_what_landed() -> None:
+    params, report = TrainingParams().apply(
+        {"learning_rate": 0.2, "epochs_max": 9, "activation_function_name": "sigmoid"}
+    )
+    assert (params.learning_rate, params.activation_function_name) == (0.2, "Sigmoid")
+    assert report == {
+        "applied": ["learning_rate", "activation_function_name"],
+        "skipped": [{"key": "epochs_max", "reason": "not-updatable"}],
+    }
+    iterations = min(params.max_iterations, params.max_hidden_units)
+    assert params.to_dict()["epochs_max"] == params.output_epochs + iterations * (
+        params.candidate_epochs + params.output_epochs
+    )
+
+
+def test_inline_data_checks_alignment() -> None:
+    with pytest.raises(ServiceError) as caught:
+        inline_data({"train_x": [[0.0], [1.0]], "train_y": [[1.0]]})
+    assert caught.value.fields[0].loc == ("body", "inline_data")
+    assert "train_x/train_y length mismatch: 2 != 1" in caught.value.message
+    with pytest.raises(ServiceError) as flat:
+        inline_data({"train_x": [[0.0]], "train_y": [1.0]})
+    assert flat.value.fields[0].loc == ("body", "inline_data", "train_y", 0)
+    with pytest.raises(ServiceError) as ragged:
+        inline_data({"train_x": [[0.0], [1.0, 2.0]], "train_y": [[1.0], [0.0]]})
+    assert (ragged.value.status, ragged.value.code) == (400, "VALIDATION_ERROR")

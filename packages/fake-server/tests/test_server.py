@@ -44,9 +44,9 @@ def test_idle_scenario() -> None:
 def test_xor_converged_scenario(cascor_server: FakeCascorServer) -> None:
     api = cascor_server.http_url + "/v1"
     status = requests.get(api + "/training/status", timeout=5).json()["data"]
-    assert status["state_machine"]["status"] == "Completed"
-    assert status["train_accuracy"] == 1.0
-    assert requests.get(api + "/metrics/history", timeout=5).json()["data"]["count"] > 10
+    assert status["state_machine"]["status"] == "COMPLETED"
+    assert requests.get(api + "/metrics", timeout=5).json()["data"]["train_accuracy"] == 1.0
+    assert len(requests.get(api + "/metrics/history", timeout=5).json()["data"]) > 10
     topology = requests.get(api + "/network/topology", timeout=5).json()["data"]
     assert topology["hidden_units"]
 
@@ -55,7 +55,7 @@ def test_xor_converged_scenario(cascor_server: FakeCascorServer) -> None:
 def test_two_spiral_training_scenario(cascor_server: FakeCascorServer) -> None:
     status = requests.get(cascor_server.http_url + "/v1/training/status", timeout=5).json()
     assert status["data"]["training_active"] is True
-    assert status["data"]["dataset"] == "two_spiral"
+    assert status["data"]["current_dataset"] == {"dataset_type": "spirals"}
 
 
 @pytest.mark.cascor_server(scenario="error_prone")

@@ -10,11 +10,14 @@ import pytest
 from pydantic import ValidationError
 
 from juniper_cascor_protocol.envelope import (
+    CHUNK_PAYLOAD_SIZE,
+    CHUNK_THRESHOLD_BYTES,
     BaseEnvelope,
     CandidateProgressEnvelope,
     CascadeAddEnvelope,
     ChunkedMessageEnvelope,
     CommandEnvelope,
+    CommandRateLimitedEnvelope,
     CommandResponseEnvelope,
     ConnectionEstablishedEnvelope,
     EventEnvelope,
@@ -31,7 +34,6 @@ from juniper_cascor_protocol.envelope import (
     TopologyEnvelope,
     validate_envelope,
 )
-from juniper_cascor_protocol.envelope.training import CHUNK_PAYLOAD_SIZE, CHUNK_THRESHOLD_BYTES
 
 pytestmark = pytest.mark.usefixtures("fresh_labels")
 
@@ -63,8 +65,13 @@ BUILT: list[BaseEnvelope] = [
     CommandResponseEnvelope.build(
         "bogus", "error", error="Unknown command", code="unknown_command"
     ),
+    CommandRateLimitedEnvelope.build("set_params", 0.1, command_id="r5"),
+    CommandRateLimitedEnvelope.build("stop", 0.0),
     *ChunkedMessageEnvelope.split(
         "x" * 70_000, chunk_id="c", original_type="topology", first_seq=9
+    ),
+    *ChunkedMessageEnvelope.split(
+        "x" * 40_000, chunk_id="d", original_type="event", first_seq=1, emitted_at_monotonic=3.5
     ),
 ]
 
@@ -105,6 +112,24 @@ def test_client_frames_are_exactly_what_the_server_expects() -> None:
         "type": "connection_established",
         "data": {"channel": "control"},
     }
+
+
+def test_rate_limited_answer_is_top_level_in_the_server_order() -> None:
+    limited = CommandRateLimitedEnvelope.build("set_params", 0.1, command_id="r5")
+    assert limited.to_json() == (
+        '{"type":"command_response","command":"set_params","status":"rate_limited",'
+        '"retry_after":0.1,"command_id":"r5"}'
+    )
+    without_id = CommandRateLimitedEnvelope.build("stop", 0.2).to_json()
+    assert "command_id" not in without_id
+    assert "timestamp" not in without_id
+
+
+def test_chunks_carry_the_emission_stamp_when_given() -> None:
+    chunks = ChunkedMessageEnvelope.split(
+        "x" * 40_000, chunk_id="d", original_type="event", first_seq=4, emitted_at_monotonic=3.5
+    )
+    assert [(chunk.seq, chunk.emitted_at_monotonic) for chunk in chunks] == [(4, 3.5), (5, 3.5)]
 
 
 def test_free_form_data_keeps_its_none_values_on_the_wire() -> None:
@@ -154,6 +179,7 @@ def test_split_of_empty_text_is_one_empty_chunk_and_bad_slice_size_raises() -> N
         lambda: ResumeOkEnvelope.build(-1),
         lambda: CommandResponseEnvelope.build("start", "done"),  # type: ignore[arg-type]
         lambda: StateEnvelope.build({}, seq=True),
+        lambda: CommandRateLimitedEnvelope.build("stop", -0.1),
     ],
 )
 def test_builders_reject_invalid_values(build: Callable[[], BaseEnvelope]) -> None:

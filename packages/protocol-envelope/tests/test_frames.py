@@ -16,6 +16,7 @@ from juniper_cascor_protocol.envelope import (
     CascadeAddEnvelope,
     ChunkedMessageEnvelope,
     CommandEnvelope,
+    CommandRateLimitedEnvelope,
     CommandResponseEnvelope,
     ConnectionEstablishedEnvelope,
     EventEnvelope,
@@ -148,6 +149,20 @@ SAMPLES: list[tuple[type[BaseEnvelope], dict[str, Any]]] = [
             "data": {"command": "x", "status": "error", "error": "no", "code": "unknown_command"},
         },
     ),
+    (
+        CommandRateLimitedEnvelope,
+        {
+            "type": "command_response",
+            "command": "set_params",
+            "status": "rate_limited",
+            "retry_after": 0.1,
+            "command_id": "r5",
+        },
+    ),
+    (
+        CommandRateLimitedEnvelope,
+        {"type": "command_response", "command": "stop", "status": "rate_limited", "retry_after": 0},
+    ),
 ]
 
 SAMPLE_IDS = [f"{frame['type']}-{index}" for index, (_, frame) in enumerate(SAMPLES)]
@@ -155,7 +170,11 @@ SAMPLE_IDS = [f"{frame['type']}-{index}" for index, (_, frame) in enumerate(SAMP
 
 def test_samples_cover_every_known_type() -> None:
     assert {frame["type"] for _, frame in SAMPLES} == set(KNOWN_ENVELOPES)
-    assert all(KNOWN_ENVELOPES[frame["type"]] is model for model, frame in SAMPLES)
+    assert all(
+        KNOWN_ENVELOPES[frame["type"]] is model
+        for model, frame in SAMPLES
+        if model is not CommandRateLimitedEnvelope
+    )
 
 
 @pytest.mark.parametrize(("model", "frame"), SAMPLES, ids=SAMPLE_IDS)
@@ -283,6 +302,13 @@ INVALID_KNOWN: list[tuple[dict[str, Any], str]] = [
         {"type": "command_response", "timestamp": 1.0, "data": {"command": "s", "status": "ok"}},
         "status",
     ),
+    ({"type": "command_response", "command": "s", "status": "error"}, "status"),
+    ({"type": "command_response", "command": "s", "status": "rate_limited"}, "retry_after"),
+    (
+        {"type": "command_response", "command": 5, "status": "rate_limited", "retry_after": 1},
+        "command",
+    ),
+    ({"type": "command_response", "data": None, "timestamp": 1.0}, "data"),
 ]
 
 

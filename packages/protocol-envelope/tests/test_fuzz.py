@@ -13,6 +13,7 @@ from juniper_cascor_protocol.envelope import (
     MALFORMED_TYPE_LABEL,
     UNMATCHED_TYPE_LABEL,
     BaseEnvelope,
+    CommandRateLimitedEnvelope,
     UnknownEnvelope,
     validate_envelope,
 )
@@ -57,7 +58,9 @@ def _check(envelope: object) -> BaseEnvelope:
         assert envelope.type in (MALFORMED_TYPE_LABEL, UNMATCHED_TYPE_LABEL, envelope.original_type)
     else:
         assert envelope.is_known
-        assert KNOWN_ENVELOPES[envelope.type] is type(envelope)
+        assert KNOWN_ENVELOPES[envelope.type] is type(envelope) or (
+            type(envelope) is CommandRateLimitedEnvelope
+        )
     return envelope
 
 

@@ -13,12 +13,16 @@ A connection counts as open only once the server's ``connection_established`` fr
 read (within ``handshake_timeout``); a missing or invalid one is a
 ``JuniperCascorProtocolError``.
 
+juniper-cascor 0.12 refuses a bad key, a foreign ``/ws/control`` Origin and a full server with
+HTTP 403 before the upgrade: an authentication error, never retried. Other servers refuse after
+the upgrade (close 4001/4003, or 1013 when full).
+
 Why reconnection has its own small loop instead of ``async for ws in websockets.connect(...)``:
 the websockets iterator (with ``process_exception`` and ``reconnect_delays``) considers a
-connection established as soon as the HTTP upgrade succeeded and then resets its backoff. The
-cascor server refuses credentials (4001/4003) and full servers (1013) *after* the upgrade, and a
-server may accept and drop, so that iterator would reconnect to such a server immediately, in a
-tight loop, with no attempt limit. :class:`~juniper_cascor_client_streams.reconnect.Backoff`
+connection established as soon as the HTTP upgrade succeeded and then resets its backoff. Servers
+that refuse credentials (4001/4003) and full servers (1013) *after* the upgrade, and servers that
+accept and drop, would make that iterator reconnect immediately, in a tight loop, with no attempt
+limit. :class:`~juniper_cascor_client_streams.reconnect.Backoff`
 counts attempts until a connection has stayed up for ``reset_after`` seconds, and the
 application handshake is part of each attempt here. Each attempt still uses websockets'
 ``connect()`` for the opening handshake.

@@ -10,12 +10,18 @@ in order, and their answers resolve the oldest pending command (see
 When the connection is lost every pending command fails at once with
 ``JuniperCascorStreamClosedError`` (carrying the close code); commands are never sent again
 after a reconnection, since the server may have run them.
+
+An answer's fields are in its ``data`` object, except in juniper-cascor 0.12's rate-limit answer,
+which has them at the top level (``{"type": "command_response", "command", "status":
+"rate_limited", "retry_after", "command_id"}``, no ``data``): both shapes answer their command,
+and ``raise_on_error`` turns both into ``JuniperCascorRateLimitedError`` with ``retry_after``.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Mapping
 from typing import Any, Unpack
 
 from juniper_cascor_client_core import (
@@ -104,7 +110,8 @@ class CascorControlStream(BaseStream):
             raise_on_error: Overrides the stream's ``raise_on_error`` for this call.
 
         Returns:
-            The answer frame, ``{"type": "command_response", "data": {"status", ...}, ...}``.
+            The answer frame, ``{"type": "command_response", "data": {"status", ...}, ...}``
+            (a rate-limit answer of juniper-cascor 0.12 has its fields at the top level).
 
         Raises:
             JuniperCascorOverloadError: When ``max_pending`` commands are in flight.
@@ -185,12 +192,12 @@ class CascorControlStream(BaseStream):
         frame = decoded.frame
         if frame is None or frame.get("type") != "command_response":
             return
-        data = frame.get("data")
-        if isinstance(data, dict) and self._pending.deliver(frame, data) is None:
+        fields = _answer_fields(frame)
+        if fields is not None and self._pending.deliver(frame, fields) is None:
             logger.info(
                 "control: answer to no pending command (id %r, status %r)",
-                data.get("command_id"),
-                data.get("status"),
+                fields.get("command_id"),
+                fields.get("status"),
             )
 
     def _lost(self, error: JuniperCascorClientError) -> None:
@@ -208,9 +215,19 @@ class CascorControlStream(BaseStream):
             logger.warning("control: %d pending command(s) failed: %s", failed, message)
 
 
-def _raise_for_status(frame: dict[str, Any], command_id: str) -> None:
+def _answer_fields(frame: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The fields of a ``command_response`` (``command``, ``status``, ``command_id``...): its
+    ``data`` object, or the frame itself for the top-level shape (a ``status`` and no
+    ``data``); ``None`` when it has neither."""
     data = frame.get("data")
-    if not isinstance(data, dict):
+    if isinstance(data, dict):
+        return data
+    return frame if data is None and "status" in frame else None
+
+
+def _raise_for_status(frame: dict[str, Any], command_id: str) -> None:
+    data = _answer_fields(frame)
+    if data is None:
         return
     status = data.get("status")
     command = str(data.get("command", ""))
@@ -225,6 +242,8 @@ def _raise_for_status(frame: dict[str, Any], command_id: str) -> None:
     if status == "rate_limited":
         result = data.get("result")
         retry_after = result.get("retry_after") if isinstance(result, dict) else None
+        if retry_after is None:
+            retry_after = data.get("retry_after")
         raise JuniperCascorRateLimitedError(
             f"command {command!r} was rate limited",
             retry_after=_seconds(retry_after),

@@ -83,7 +83,7 @@ def test_api_key_from_the_environment(cli: Cli, cascor_server: FakeCascorServer)
     env = {"JUNIPER_CASCOR_API_KEY": "right-key", "JUNIPER_CASCOR_URL": cascor_server.http_url}
     result = cli("status", "--json", env=env)
     assert result.code == 0, result
-    assert result.json()["health"]["status"] == "healthy"
+    assert result.json()["health"]["status"] == "ok"
     assert "right-key" not in result.stdout + result.stderr
 
 

@@ -93,7 +93,7 @@ def _observe(record: RunRecord, *frames: dict[str, Any]) -> RunRecord:
 
 
 def _metrics(epoch: int, loss: float) -> dict[str, Any]:
-    return {"type": "metrics", "data": {"epoch": epoch, "train_loss": loss, "hidden_units": 0}}
+    return {"type": "metrics", "data": {"epoch": epoch, "loss": loss, "hidden_units": 0}}
 
 
 def test_a_stale_terminal_state_does_not_finish_a_fresh_subscription() -> None:
@@ -112,19 +112,33 @@ def test_a_run_seen_running_finishes_with_its_state_and_event() -> None:
         RunRecord(),
         {"type": "state", "data": {"status": "Started", "phase": "Output"}},
         _metrics(1, 0.5),
-        {"type": "cascade_add", "data": {"epoch": 1, "hidden_units": 1}},
+        {"type": "cascade_add", "data": {"hidden_unit_index": 0, "total_hidden_units": 1}},
         _metrics(2, 0.25),
         {"type": "state", "data": {"status": "Completed"}},
     )
     assert record.finished
     assert record.finish_event is None
-    _observe(record, {"type": "event", "data": {"event": "training_complete", "outcome": "x"}})
+    _observe(record, {"type": "event", "data": {"event": "training_complete"}})
     summary = record.summary()
-    assert (summary["outcome"], summary["epochs"], summary["final_loss"]) == ("x", 2, 0.25)
+    assert (summary["event"], summary["epochs"], summary["final_loss"]) == (
+        "training_complete",
+        2,
+        0.25,
+    )
     assert (record.epochs, record.losses, record.unit_epochs) == ([1, 2], [0.5, 0.25], [1])
 
 
-def test_legacy_metric_names_are_read() -> None:
+def test_a_running_initial_status_counts_in_any_case() -> None:
+    status = {"training_active": True, "state_machine": {"status": "STARTED"}}
+    record = _observe(
+        RunRecord(),
+        {"type": "initial_status", "data": status},
+        {"type": "state", "data": {"status": "Completed"}},
+    )
+    assert (record.finished, record.status) == (True, "Completed")
+
+
+def test_metrics_are_read_by_their_names() -> None:
     record = _observe(RunRecord(), {"type": "metrics", "data": {"epoch": 3, "loss": 0.1,
                                                                 "accuracy": 0.9}})  # fmt: skip
     assert (record.summary()["final_loss"], record.summary()["final_accuracy"]) == (0.1, 0.9)
@@ -138,23 +152,30 @@ def test_any_frames_are_recorded_without_error(frames: list[dict[str, Any]]) -> 
     )
 
 
-def test_boundary_grid_reads_axes_or_ranges() -> None:
-    grid = boundary_grid({"x": [0, 1, 2], "y": [5, 6], "z": [[0, 1, 0], [1, 0, 1]]})
+def test_boundary_grid_reads_the_meshgrid() -> None:
+    grid = boundary_grid(
+        {
+            "grid_x": [[0, 1, 2], [0, 1, 2]],
+            "grid_y": [[5, 5, 5], [6, 6, 6]],
+            "predictions": [[0, 1, 0], [1, 0, 1]],
+        }
+    )
     assert grid.values.shape == (2, 3)
-    assert grid.ys.tolist() == [5.0, 6.0]
-    ranged = boundary_grid({"x_range": [-1, 1], "y_range": [0, 1], "z": [[0, 1], [1, 0]]})
-    assert ranged.xs.tolist() == [-1.0, 1.0]
+    assert (grid.xs.tolist(), grid.ys.tolist()) == ([0.0, 1.0, 2.0], [5.0, 6.0])
+
+
+_MESH = {"grid_x": [[0, 1], [0, 1]], "grid_y": [[0, 0], [1, 1]]}
 
 
 @pytest.mark.parametrize(
     "data",
     [
         [],
-        {"x": [0, 1], "y": [0, 1]},
-        {"x": [0, 1], "y": [0, 1], "z": [[0, 1], [1]]},
-        {"x": [0, 1, 2], "y": [0, 1], "z": [[0, 1], [1, 0]]},
-        {"x": [0, 1], "y": [0, 1], "z": [[0, float("nan")], [1, 0]]},
-        {"x_range": [0], "y": [0, 1], "z": [[0, 1], [1, 0]]},
+        _MESH,
+        {**_MESH, "predictions": [[0, 1], [1]]},
+        {**_MESH, "predictions": [[0, 1, 0], [1, 0, 1]]},
+        {**_MESH, "predictions": [[0, float("nan")], [1, 0]]},
+        {"grid_x": [[0, 1]], "grid_y": [[0, 1]], "predictions": [[0, 1], [1, 0]]},
     ],
 )
 def test_malformed_boundaries_are_protocol_errors(data: Any) -> None:
@@ -177,13 +198,11 @@ def test_training_points_never_raise(data: Any) -> None:
     assert points is None or len(points) > 0
 
 
-def test_training_points_of_both_shapes() -> None:
-    nested = training_points({"train": {"x": [[0, 1], [1, 0]], "y": [[1], [0]]}})
-    flat = training_points({"train_x": [[0, 1], [1, 0]], "train_y": [1, 0]})
-    assert nested is not None
-    assert flat is not None
-    assert nested.inputs.tolist() == flat.inputs.tolist()
-    assert nested.targets.tolist() == flat.targets.tolist()
+def test_training_points_of_a_dataset_answer() -> None:
+    points = training_points({"train_x": [[0, 1], [1, 0]], "train_y": [[1], [0]]})
+    assert points is not None
+    assert (points.inputs.tolist(), points.targets.tolist()) == ([[0, 1], [1, 0]], [[1], [0]])
+    assert training_points({"train": {"x": [[0, 1]], "y": [[1]]}}) is None
 
 
 def test_value_formatting() -> None:

@@ -1,4 +1,10 @@
-"""The aiohttp application: routes plus one middleware for recording, faults and auth."""
+"""The aiohttp application: routes plus one middleware for recording, faults and auth.
+
+Outside its routes the middleware answers as the real server does: a refused API key is 401
+``{"detail": ...}`` (the health probes need no key), an unknown path 404
+``{"detail": "Not Found"}``, a known path with another method 405
+``{"detail": "Method Not Allowed"}``. A refused operation is the error envelope.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +14,34 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from juniper_cascor_fake_server.rest import (
-    network as rest_network,
-    service as rest_service,
-    training as rest_training,
-)
 from juniper_cascor_fake_server.context import CONTEXT, ServerContext
-from juniper_cascor_fake_server.ws.control import control_socket
 from juniper_cascor_fake_server.domain.errors import ServiceError
 from juniper_cascor_fake_server.recorder import RecordedRequest
-from juniper_cascor_fake_server.rest.responses import error_response, service_error_response
-from juniper_cascor_fake_server.ws.training import training_socket
+from juniper_cascor_fake_server.rest import (
+    admin,
+    datasets,
+    health,
+    metrics,
+    network,
+    snapshots,
+    training,
+    workers,
+)
+from juniper_cascor_fake_server.rest.responses import (
+    detail_response,
+    error_response,
+    service_error_response,
+)
 from juniper_cascor_fake_server.workers.endpoint import workers_socket
+from juniper_cascor_fake_server.ws.control import control_socket
+from juniper_cascor_fake_server.ws.training import training_socket
 
 __all__ = ["build_app"]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _MAX_BODY = 16 * 1024 * 1024
+_MISSING_KEY = "Missing API key. Provide X-API-Key header."
+_WRONG_KEY = "Invalid API key."
 
 
 async def _record(context: ServerContext, request: web.Request) -> None:
@@ -36,6 +53,12 @@ async def _record(context: ServerContext, request: web.Request) -> None:
         except (ValueError, RecursionError):
             body = text
     context.recorder.add(RecordedRequest.of(request, body))
+
+
+def _refused_key(context: ServerContext, request: web.Request) -> web.Response | None:
+    if request.path in health.HEALTH_PATHS or context.authorized(request):
+        return None
+    return detail_response(401, _WRONG_KEY if "X-API-Key" in request.headers else _MISSING_KEY)
 
 
 @web.middleware
@@ -58,18 +81,17 @@ async def _middleware(request: web.Request, handler: Handler) -> web.StreamRespo
         return error_response(
             plan.status, "INJECTED_FAULT", f"Injected HTTP {plan.status}", version, headers=headers
         )
-    if request.path not in rest_service.HEALTH_PATHS and not context.authorized(request):
-        return error_response(401, "UNAUTHORIZED", "Invalid or missing API key", version)
+    refusal = _refused_key(context, request)
+    if refusal is not None:
+        return refusal
     try:
         return await handler(request)
     except ServiceError as error:
         return service_error_response(error, version)
-    except web.HTTPException as exc:
-        if exc.status == 404:
-            return service_error_response(ServiceError(404, "Not Found"), version)
-        if exc.status == 405:
-            return error_response(405, "METHOD_NOT_ALLOWED", "Method Not Allowed", version)
-        raise
+    except web.HTTPMethodNotAllowed as exc:
+        return detail_response(405, "Method Not Allowed", {"Allow": ", ".join(exc.allowed_methods)})
+    except web.HTTPNotFound:
+        return detail_response(404, "Not Found")
 
 
 async def _on_shutdown(app: web.Application) -> None:
@@ -85,9 +107,8 @@ def build_app(context: ServerContext) -> web.Application:
     """The application of one fake server."""
     app = web.Application(middlewares=[_middleware], client_max_size=_MAX_BODY)
     app[CONTEXT] = context
-    app.add_routes(rest_network.routes)
-    app.add_routes(rest_training.routes)
-    app.add_routes(rest_service.routes)
+    for group in (health, network, training, datasets, metrics, snapshots, workers, admin):
+        app.add_routes(group.routes)
     app.router.add_get("/ws/training", training_socket)
     app.router.add_get("/ws/control", control_socket)
     app.router.add_get("/ws/v1/workers", workers_socket)

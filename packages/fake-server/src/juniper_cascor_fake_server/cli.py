@@ -13,6 +13,7 @@ sends); the ``/ws/control`` Origin allowlist is ``--allow-origin`` (repeatable) 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import threading
 from collections.abc import Sequence
@@ -141,8 +142,6 @@ def main(
     with server:
         print(f"fake cascor server on {server.http_url} (scenario {args.scenario})", flush=True)
         waiter = stop or threading.Event()
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             waiter.wait(args.duration)
-        except KeyboardInterrupt:
-            pass
     return 0

@@ -2,7 +2,8 @@
 
 The aiohttp application runs on one event loop thread, training on another thread. Frames that
 training emits reach ``/ws/training`` through ``emit`` (thread-safe); the test thread reaches the
-loop through ``on_loop``.
+loop through ``on_loop``. ``handshake_refusal`` holds the handshake gates of the three
+WebSocket endpoints, in the real server's order.
 """
 
 from __future__ import annotations
@@ -11,25 +12,41 @@ import asyncio
 import contextlib
 import hmac
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from aiohttp import web
 
-from juniper_cascor_fake_server.ws.broadcast import SequenceLog
-from juniper_cascor_fake_server.domain.operations import Operations
 from juniper_cascor_fake_server.config import ServerConfig
-from juniper_cascor_fake_server.ws.connections import ConnectionRegistry
-from juniper_cascor_fake_server.faults import Faults
-from juniper_cascor_fake_server.recorder import RequestRecorder
+from juniper_cascor_fake_server.domain.operations import Operations
 from juniper_cascor_fake_server.domain.snapshots import SnapshotStore
 from juniper_cascor_fake_server.domain.state import TrainingState
 from juniper_cascor_fake_server.domain.trainer import Trainer
+from juniper_cascor_fake_server.faults import Faults
+from juniper_cascor_fake_server.recorder import RequestRecorder
 from juniper_cascor_fake_server.workers.registry import WorkerRegistry
+from juniper_cascor_fake_server.ws.broadcast import SequenceLog, broadcast_envelope
+from juniper_cascor_fake_server.ws.connections import ConnectionRegistry, api_key_identity
+from juniper_cascor_fake_server.ws.cooldown import HandshakeCooldown
+from juniper_cascor_fake_server.ws.origin import origin_allowed
 
-__all__ = ["CONTEXT", "ServerContext"]
+__all__ = ["CONTEXT", "HandshakeRefusal", "ServerContext"]
 
 T = TypeVar("T")
 _ON_LOOP_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class HandshakeRefusal:
+    """How a WebSocket handshake is refused: HTTP 403 before the upgrade when ``close_code`` is
+    ``None`` (every gate of the real server), else upgraded and closed with that code and
+    ``reason`` (only refusals scripted with ``faults.refuse_handshakes``)."""
+
+    close_code: int | None = None
+    reason: str = ""
+
+
+_FORBIDDEN = HandshakeRefusal()
 
 
 class ServerContext:
@@ -40,6 +57,7 @@ class ServerContext:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.sequence = SequenceLog(config.replay_capacity)
         self.connections = ConnectionRegistry()
+        self.cooldown = HandshakeCooldown()
         self.recorder = RequestRecorder()
         self.faults = Faults(self)
         self.workers = WorkerRegistry(config.max_workers, config.worker_task_timeout)
@@ -60,12 +78,21 @@ class ServerContext:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(self.broadcast, frame_type, data)
 
-    def broadcast(self, frame_type: str, data: Any) -> None:
-        """Number a frame and queue it to every ``/ws/training`` client (on the loop)."""
-        texts = self.sequence.encode(frame_type, data)
-        for connection in self.connections.of("training"):
-            for text in texts:
-                connection.deliver(text)
+    def broadcast(self, frame_type: str, data: dict[str, Any]) -> None:
+        """Number a frame and queue it to every live ``/ws/training`` client (on the loop).
+
+        Like the real server, a broadcast made while no client is live is dropped: it gets no
+        ``seq`` and is not kept for replay (unless ``config.resume_buffer_always``).
+
+        Raises:
+            ValueError: for a type that is not broadcast.
+        """
+        subscribers = self.connections.subscribers()
+        if not subscribers and not self.config.resume_buffer_always:
+            return
+        texts = self.sequence.number(broadcast_envelope(frame_type, data))
+        for connection in subscribers:
+            connection.send_all(texts)
 
     def on_loop(self, function: Callable[[], T]) -> T:
         """Run ``function`` on the loop and return its result (directly when already there).
@@ -96,35 +123,72 @@ class ServerContext:
         key = request.headers.get("X-API-Key", "")
         return any(hmac.compare_digest(key, known) for known in self.config.api_keys)
 
-    def handshake_refusal(self, request: web.Request, channel: str) -> tuple[int, str] | None:
-        """The close code and reason refusing a WebSocket handshake, or ``None`` to accept."""
+    def handshake_refusal(self, request: web.Request, channel: str) -> HandshakeRefusal | None:
+        """Why a WebSocket handshake on ``channel`` is refused, or ``None`` to accept it.
+
+        The gates, in the real server's order: ``/ws/training``: the key, then the connection
+        limits (``max_connections`` training connections, ``max_connections_global`` over all
+        endpoints, ``max_connections_per_ip``). ``/ws/control``: a blocked address (with
+        ``handshake_cooldown``), the key, the Origin allowlist (each refusal of these two counts
+        towards the cooldown), then ``max_connections_global`` and
+        ``max_connections_per_identity`` per key. ``/ws/v1/workers``: any Origin header, the
+        key, a disabled worker system, then ``max_connections_global``.
+        """
         scripted = self.faults.take_handshake_refusal(channel)
         if scripted is not None:
-            return scripted
-        origin = request.headers.get("Origin")
-        config = self.config
-        if channel == "workers":
-            if not config.workers_enabled:
-                return 1013, "Worker system disabled"
-            if origin is not None:
-                return 4003, "Origin not allowed"
-        elif (
-            origin is not None
-            and config.allowed_origins is not None
-            and origin not in config.allowed_origins
+            return HandshakeRefusal(*scripted)
+        if channel == "training":
+            refused = not self.authorized(request) or not self._admits_training(request)
+        elif channel == "control":
+            refused = not self._control_gates_pass(request) or not self._admits_control(request)
+        else:
+            refused = (
+                bool(request.headers.get("Origin"))
+                or not self.authorized(request)
+                or not self.config.workers_enabled
+                or not self._admits_global()
+            )
+        return _FORBIDDEN if refused else None
+
+    def _control_gates_pass(self, request: web.Request) -> bool:
+        address = request.remote or "unknown"
+        cooldown = self.cooldown if self.config.handshake_cooldown else None
+        if cooldown is not None and cooldown.blocked(address):
+            return False
+        if self.authorized(request) and origin_allowed(
+            request.headers.get("Origin"), self.config.allowed_origins
         ):
-            return 4003, "Origin not allowed"
-        if not self.authorized(request):
-            return 4001, "Authentication required"
-        if self.connections.count(channel) >= config.max_connections:
-            return 1013, "Too many connections"
-        if self.connections.count(channel, request.remote or "") >= config.max_connections_per_ip:
-            return 1013, "Too many connections from this address"
-        return None
+            return True
+        if cooldown is not None:
+            cooldown.record_refusal(address)
+        return False
+
+    def _admits_global(self) -> bool:
+        return self.connections.count("all") < self.config.max_connections_global
+
+    def _admits_training(self, request: web.Request) -> bool:
+        config, connections = self.config, self.connections
+        return (
+            connections.count("training") < config.max_connections
+            and self._admits_global()
+            and connections.count("training", remote=request.remote or "")
+            < config.max_connections_per_ip
+        )
+
+    def _admits_control(self, request: web.Request) -> bool:
+        identity = api_key_identity(request)
+        return self._admits_global() and (
+            identity is None
+            or self.connections.count("control", identity=identity)
+            < self.config.max_connections_per_identity
+        )
 
     def shutdown_training(self) -> None:
-        """Stop the training thread (server shutdown)."""
+        """Stop the training thread and a replay session's thread (server shutdown)."""
         self.trainer.stop(timeout=5.0)
+        replay = self.state.replay
+        if replay is not None:
+            replay.stop()
 
 
 CONTEXT = web.AppKey("context", ServerContext)

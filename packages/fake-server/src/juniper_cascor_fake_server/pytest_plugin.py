@@ -1,4 +1,4 @@
-"""Pytest fixtures for code that talks to juniper-cascor (registered as ``juniper_cascor_fake_server``).
+"""Pytest fixtures for code that talks to juniper-cascor (plugin ``juniper_cascor_fake_server``).
 
 - ``cascor_server``: a fresh ``FakeCascorServer`` per test (empty scenario, fastest training,
   a 0.5 s resume window, the ``/ws/control`` Origin allowlist turned off so clients that send

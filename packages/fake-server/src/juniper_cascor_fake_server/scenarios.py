@@ -1,11 +1,12 @@
 """Preloaded server states, chosen with ``FakeCascorServer(scenario=...)``.
 
 - ``empty``: no network, nothing loaded.
-- ``idle``: a 2-input, 1-output network and the XOR data set pending; not training.
+- ``idle``: a 2-input, 1-output network with the XOR data set loaded (a start without data
+  trains on it); not training.
 - ``xor_converged``: that network trained on XOR to 100% accuracy (metrics history, hidden
-  units, topology and a ``Completed`` state), before the server answers its first request.
-- ``two_spiral_training``: a network training on the two spirals, in progress; epochs are
-  paced (at least 20 ms each) so it stays in progress for a while.
+  units, topology and a ``COMPLETED`` state), before the server answers its first request.
+- ``two_spiral_training``: a network training on the two spirals, in progress (``STARTED``);
+  epochs are paced (at least 20 ms each) so it stays in progress for a while.
 - ``error_prone``: ``idle``, and every third ``/v1`` request fails, alternately 503 (with
   ``Retry-After: 0``) and 500.
 """
@@ -13,6 +14,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from juniper_cascor_fake_server.domain.datasets import staged_data
+from juniper_cascor_fake_server.domain.staging import stage
 
 if TYPE_CHECKING:
     from juniper_cascor_fake_server.context import ServerContext
@@ -26,7 +30,8 @@ _CONVERGE_TIMEOUT = 60.0
 
 def _idle(context: ServerContext) -> None:
     context.operations.create_network({"input_size": 2, "output_size": 1})
-    context.operations.set_pending_dataset({"source": "builtin", "name": "xor"})
+    with context.state.lock:
+        context.state.data = staged_data({"dataset_type": "xor"}, outputs=1)
 
 
 def _xor_converged(context: ServerContext) -> None:
@@ -43,7 +48,8 @@ def _xor_converged(context: ServerContext) -> None:
 def _two_spiral_training(context: ServerContext) -> None:
     context.operations.create_network({"input_size": 2, "output_size": 1})
     context.trainer.epoch_delay = max(context.trainer.epoch_delay, _SPIRAL_EPOCH_DELAY)
-    context.operations.start({"dataset": {"source": "builtin", "name": "two_spiral"}})
+    stage(context.state, {"dataset_type": "spirals"})
+    context.operations.start({})
 
 
 def _error_prone(context: ServerContext) -> None:

@@ -21,10 +21,10 @@ from aiohttp import web
 from juniper_cascor_fake_server.app import build_app
 from juniper_cascor_fake_server.config import ServerConfig
 from juniper_cascor_fake_server.context import ServerContext
+from juniper_cascor_fake_server.domain.state import TrainingState
 from juniper_cascor_fake_server.faults import Faults
 from juniper_cascor_fake_server.recorder import RecordedRequest
 from juniper_cascor_fake_server.scenarios import apply_scenario
-from juniper_cascor_fake_server.domain.state import TrainingState
 
 __all__ = ["FakeCascorServer"]
 

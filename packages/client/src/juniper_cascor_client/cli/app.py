@@ -27,6 +27,7 @@ from juniper_cascor_client.cli.exit_codes import (
     exit_codes_epilog,
     print_error,
 )
+from juniper_cascor_client_core import WS_ORIGIN_ENV
 from juniper_cascor_client_core.constants import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 from juniper_cascor_client_core.credentials import API_KEY_ENV
 from juniper_cascor_client_core.exceptions import JuniperCascorClientError
@@ -60,6 +61,15 @@ def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
         default=default(None),
         metavar="KEY",
         help=f"API key sent as X-API-Key (default: ${API_KEY_ENV}); never printed",
+    )
+    group.add_argument(
+        "--origin",
+        default=default(None),
+        help=(
+            f"Origin header of the WebSocket streams (default: ${WS_ORIGIN_ENV}; '' sends "
+            "none); juniper-cascor refuses /ws/control without one on its allowlist, "
+            "e.g. http://localhost:8050"
+        ),
     )
     group.add_argument(
         "--json",

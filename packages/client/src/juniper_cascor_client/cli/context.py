@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 
 from juniper_cascor_client.cli.output import Output
+from juniper_cascor_client_core import WS_ORIGIN_ENV
 from juniper_cascor_client_core.constants import DEFAULT_BASE_URL
 from juniper_cascor_client_core.urls import http_base_url, redact_url, websocket_base_url
 from juniper_cascor_client_rest import JuniperCascorClient
@@ -36,12 +37,16 @@ class Context:
     def from_args(cls, args: argparse.Namespace) -> Context:
         """Resolve the global options (``--url`` falls back to ``$JUNIPER_CASCOR_URL``).
 
-        A ``ws://``/``wss://`` URL is accepted for the same service (``http``/``https``).
+        A ``ws://``/``wss://`` URL is accepted for the same service (``http``/``https``). A given
+        ``--origin`` is exported as ``$JUNIPER_CASCOR_WS_ORIGIN``, where every stream the
+        invocation opens reads its ``Origin`` header (without it, the variable as set applies).
 
         Raises:
             JuniperCascorConfigurationError: When the URL is malformed.
         """
         url = args.url or os.environ.get(URL_ENV) or DEFAULT_BASE_URL
+        if args.origin is not None:
+            os.environ[WS_ORIGIN_ENV] = args.origin
         return cls(
             url=http_base_url(url),
             api_key=args.api_key,

@@ -7,9 +7,9 @@ training once subscribed (so no frame of the new run is missed), feeds every rel
 * ``count`` live ``metrics`` frames were received (``initial_metrics`` replays do not count);
 * ``duration`` seconds passed;
 * the run finished: a ``training_complete``/``training_failed`` event, or a ``state`` frame with
-  a terminal status (then after a short grace for the event that follows it on servers that
-  send one), once the run was seen running (so the state a server reports on connect, left
-  over from an earlier run, does not end a fresh subscription);
+  a terminal status (then after a short grace for the ``training_complete`` event that follows
+  it), once the run was seen running (so the state a server reports on connect, left over from
+  an earlier run, does not end a fresh subscription);
 * the server closed the stream (a ``JuniperCascorConnectionError`` unless another condition
   was already met).
 """
@@ -38,7 +38,7 @@ __all__ = [
     "RunRecord",
     "RunView",
     "follow_training",
-    "metric",
+    "same_state",
 ]
 
 FINISH_EVENTS = frozenset({"training_complete", "training_failed"})
@@ -48,23 +48,14 @@ FINISH_EVENT_GRACE = 0.5
 JSON_METRICS_LIMIT = 1000
 """The newest metrics frames kept for JSON output (the loss curve keeps every epoch)."""
 
-# Servers of the 0.3 line name the metrics differently.
-_LEGACY_METRIC_NAMES = {
-    "train_loss": "loss",
-    "train_accuracy": "accuracy",
-    "val_loss": "validation_loss",
-    "val_accuracy": "validation_accuracy",
-}
-
 Frame = Mapping[str, Any]
 
 
-def metric(data: Frame, name: str) -> Any:
-    """A metric of a ``metrics`` frame by its current name, falling back to the 0.3 name."""
-    value = data.get(name)
-    if value is None and name in _LEGACY_METRIC_NAMES:
-        value = data.get(_LEGACY_METRIC_NAMES[name])
-    return value
+def same_state(status: object, names: frozenset[str] | str) -> bool:
+    """Whether ``status`` is one of ``names``, whatever its case: the server spells the state
+    machine's states ``STARTED`` and the ``training_state`` (``state`` frames) ``Started``."""
+    wanted = {names} if isinstance(names, str) else names
+    return isinstance(status, str) and status.casefold() in {name.casefold() for name in wanted}
 
 
 class RunView(Protocol):
@@ -91,6 +82,7 @@ class RunRecord:
     losses: list[float] = field(default_factory=list)
     units: list[dict[str, Any]] = field(default_factory=list)
     status: str | None = None
+    completion_reason: str | None = None
     finish_event: dict[str, Any] | None = None
     running_seen: bool = False
     started_at: float = field(default_factory=time.monotonic)
@@ -100,7 +92,7 @@ class RunRecord:
     def finished(self) -> bool:
         """Whether the run was seen running and then ended."""
         return self.running_seen and (
-            self.finish_event is not None or self.status in TERMINAL_STATES
+            self.finish_event is not None or same_state(self.status, TERMINAL_STATES)
         )
 
     @property
@@ -110,21 +102,23 @@ class RunRecord:
 
     @property
     def unit_epochs(self) -> list[int]:
-        """The epochs at which hidden units were installed (when the frames said)."""
+        """The epochs at which hidden units were installed (the epoch of the metrics frame
+        before each ``cascade_add``)."""
         return [int(unit["epoch"]) for unit in self.units if isinstance(unit.get("epoch"), int)]
 
     def summary(self) -> dict[str, Any]:
-        """The JSON-ready summary of the run."""
+        """The JSON-ready summary of the run (``completion_reason`` as the service reported
+        it once the run finished, when the caller asked it)."""
         latest = self.latest
         event = self.finish_event or {}
         return {
             "finished": self.finished,
             "status": self.status,
-            "outcome": event.get("outcome"),
+            "completion_reason": self.completion_reason,
             "event": event.get("event"),
             "epochs": latest.get("epoch"),
-            "final_loss": metric(latest, "train_loss"),
-            "final_accuracy": metric(latest, "train_accuracy"),
+            "final_loss": latest.get("loss"),
+            "final_accuracy": latest.get("accuracy"),
             "hidden_units": latest.get("hidden_units", len(self.units) or None),
             "units_added": len(self.units),
             "metrics_received": self.metrics_received,
@@ -140,7 +134,7 @@ class RunRecord:
             self._metrics(data)
             view.metrics(data)
         elif kind == "cascade_add":
-            self.units.append(dict(data))
+            self.units.append({**data, "epoch": self.latest.get("epoch")})
             view.unit_added(data)
         elif kind == "state":
             self._state(data)
@@ -157,7 +151,7 @@ class RunRecord:
         self.metrics_received += 1
         self.latest = dict(data)
         self.recent.append(self.latest)
-        epoch, loss = data.get("epoch"), metric(data, "train_loss")
+        epoch, loss = data.get("epoch"), data.get("loss")
         if isinstance(epoch, int) and isinstance(loss, int | float):
             self.epochs.append(epoch)
             self.losses.append(float(loss))
@@ -166,7 +160,7 @@ class RunRecord:
         status = data.get("status")
         if not isinstance(status, str):
             return
-        if status == STATE_STARTED:
+        if same_state(status, STATE_STARTED):
             self.running_seen = True
         if self.running_seen:
             self.status = status

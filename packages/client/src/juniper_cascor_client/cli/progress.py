@@ -16,7 +16,6 @@ from rich.live import Live
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from juniper_cascor_client.cli.follow import metric
 from juniper_cascor_client.cli.output import format_percent, format_value
 
 __all__ = ["LiveRunView", "QuietRunView"]
@@ -25,10 +24,10 @@ _TABLE_ROWS = 8
 _COLUMNS = (
     ("epoch", "epoch"),
     ("phase", "phase"),
-    ("train_loss", "loss"),
-    ("train_accuracy", "accuracy"),
-    ("val_loss", "val loss"),
-    ("val_accuracy", "val accuracy"),
+    ("loss", "loss"),
+    ("accuracy", "accuracy"),
+    ("validation_loss", "val loss"),
+    ("validation_accuracy", "val accuracy"),
     ("hidden_units", "hidden units"),
 )
 
@@ -91,8 +90,8 @@ class LiveRunView(QuietRunView):
         self.rows.append(data)
         epoch = data.get("epoch")
         scores = (
-            f"loss {format_value(metric(data, 'train_loss'))}  "
-            f"accuracy {format_percent(metric(data, 'train_accuracy'))}  "
+            f"loss {format_value(data.get('loss'))}  "
+            f"accuracy {format_percent(data.get('accuracy'))}  "
             f"hidden units {format_value(data.get('hidden_units'))}"
         )
         if isinstance(epoch, int):
@@ -102,11 +101,9 @@ class LiveRunView(QuietRunView):
 
     def unit_added(self, data: Mapping[str, Any]) -> None:
         """Print a line for the new hidden unit above the live display."""
-        unit, epoch = format_value(data.get("hidden_units")), format_value(data.get("epoch"))
+        total = format_value(data.get("total_hidden_units"))
         correlation = format_value(data.get("correlation"))
-        self.console.print(
-            f"+ hidden unit {unit} installed at epoch {epoch} (correlation {correlation})"
-        )
+        self.console.print(f"+ hidden unit {total} installed (correlation {correlation})")
 
     def state(self, data: Mapping[str, Any]) -> None:
         """Show the state and phase in the bar's description."""
@@ -121,7 +118,7 @@ class LiveRunView(QuietRunView):
         columns = [
             (key, header)
             for key, header in _COLUMNS
-            if not key.startswith("val_") or any(metric(row, key) is not None for row in rows)
+            if not key.startswith("validation_") or any(row.get(key) is not None for row in rows)
         ]
         table = Table(title="latest epochs", title_justify="left", expand=False)
         for _, header in columns:
@@ -132,5 +129,5 @@ class LiveRunView(QuietRunView):
 
 
 def _cell(row: Mapping[str, Any], key: str) -> str:
-    value = metric(row, key)
+    value = row.get(key)
     return format_percent(value) if key.endswith("accuracy") else format_value(value)

@@ -42,9 +42,9 @@ def fetch_training_points(client: JuniperCascorClient) -> TrainingData | None:
 
 
 def boundary_grid(data: Any) -> BoundaryGrid:
-    """Read ``{"x": [...], "y": [...], "z": [[...]]}`` (``z[i][j]`` is the output at x[j], y[i]).
-
-    Servers that send ``x_range``/``y_range`` instead of the axes get evenly spaced axes.
+    """Read ``{"grid_x": [[...]], "grid_y": [[...]], "predictions": [[...]]}``: the meshgrid of
+    the inputs and the predicted class at each point (``predictions[i][j]`` is the class at
+    ``(grid_x[i][j], grid_y[i][j])``; x varies along a row, y down a column).
 
     Raises:
         JuniperCascorProtocolError: When ``data`` is not such a grid.
@@ -52,12 +52,16 @@ def boundary_grid(data: Any) -> BoundaryGrid:
     if not isinstance(data, Mapping):
         raise JuniperCascorProtocolError("the decision boundary answer is not an object")
     try:
-        values = np.asarray(data["z"], dtype=np.float64)
+        values = np.asarray(data["predictions"], dtype=np.float64)
+        grid_x = np.asarray(data["grid_x"], dtype=np.float64)
+        grid_y = np.asarray(data["grid_y"], dtype=np.float64)
         if values.ndim != 2 or min(values.shape) < 2 or not np.isfinite(values).all():
-            raise ValueError(f"z must be a finite 2-D grid, not shape {values.shape}")
-        rows, columns = values.shape
-        xs = _axis(data, "x", columns)
-        ys = _axis(data, "y", rows)
+            raise ValueError(f"predictions must be a finite 2-D grid, not shape {values.shape}")
+        if grid_x.shape != values.shape or grid_y.shape != values.shape:
+            raise ValueError("grid_x and grid_y must have the shape of predictions")
+        xs, ys = grid_x[0], grid_y[:, 0]
+        if not (np.isfinite(xs).all() and np.isfinite(ys).all()):
+            raise ValueError("the grid coordinates must be finite")
     except (KeyError, TypeError, ValueError) as exc:
         raise JuniperCascorProtocolError(
             f"the decision boundary answer is malformed: {exc}"
@@ -66,29 +70,14 @@ def boundary_grid(data: Any) -> BoundaryGrid:
 
 
 def training_points(data: Any) -> TrainingData | None:
-    """The training set of a ``/dataset/data`` answer (``train.x``/``train.y`` or
-    ``train_x``/``train_y``), or ``None`` when it holds no usable points."""
+    """The training set of a ``/dataset/data`` answer (``train_x``/``train_y``), or ``None``
+    when it holds no usable points."""
     if not isinstance(data, Mapping):
         return None
-    train = data.get("train")
-    if isinstance(train, Mapping):
-        inputs, targets = train.get("x"), train.get("y")
-    else:
-        inputs, targets = data.get("train_x"), data.get("train_y")
+    inputs, targets = data.get("train_x"), data.get("train_y")
     if inputs is None or targets is None:
         return None
     try:
         return TrainingData.from_arrays(inputs, targets)
     except DataFileError:
         return None
-
-
-def _axis(data: Mapping[str, Any], name: str, size: int) -> np.ndarray[Any, np.dtype[np.float64]]:
-    if name in data:
-        axis = np.asarray(data[name], dtype=np.float64)
-    else:
-        low, high = data[f"{name}_range"]
-        axis = np.linspace(float(low), float(high), size)
-    if axis.shape != (size,) or not np.isfinite(axis).all():
-        raise ValueError(f"{name} must hold {size} finite coordinates")
-    return axis

@@ -1,4 +1,4 @@
-"""The fake server's training state: network, data set, learner, status and metrics history.
+"""The fake server's training state: network, data, state machine, metrics history, counters.
 
 One ``TrainingState`` per server, shared by the REST routes, the control channel and the trainer
 thread, guarded by one re-entrant lock. Every change that clients can observe is emitted as a
@@ -8,48 +8,38 @@ frame through the ``emit(type, data)`` callback (the server hands it to the broa
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from collections import deque
 from collections.abc import Callable
-from enum import StrEnum
+from datetime import datetime
 from typing import Any
 
-import numpy as np
-
+from juniper_cascor_fake_server.domain.datasets import TrainingData
+from juniper_cascor_fake_server.domain.errors import conflict, not_found
+from juniper_cascor_fake_server.domain.machine import ACTIVE, TrainingPhase, TrainingStatus
+from juniper_cascor_fake_server.domain.params import TrainingParams
+from juniper_cascor_fake_server.domain.progress import Progress
+from juniper_cascor_fake_server.domain.replay import ReplaySession
 from juniper_cascor_fake_server.learner import (
     CascadeCorrelationLearner,
     CascadeNetwork,
-    Dataset,
     EpochMetrics,
-    LearnerConfig,
     Outcome,
 )
-from juniper_cascor_fake_server.domain.errors import conflict, not_found
-from juniper_cascor_fake_server.domain.params import NetworkParams
 
-__all__ = ["Emit", "TrainingPhase", "TrainingState", "TrainingStatus"]
+__all__ = ["COMPLETION_REASONS", "Emit", "TrainingPhase", "TrainingState", "TrainingStatus"]
 
 Emit = Callable[[str, dict[str, Any]], None]
 _HISTORY = 10_000
+_NO_UNDO = "No metrics clear to undo (nothing cleared, or a training run has started since)"
 
-
-class TrainingStatus(StrEnum):
-    """States of the training state machine (``data.state_machine.status``)."""
-
-    STOPPED = "Stopped"
-    STARTED = "Started"
-    PAUSED = "Paused"
-    COMPLETED = "Completed"
-    FAILED = "Failed"
-
-
-class TrainingPhase(StrEnum):
-    """Phases of the training state machine (``data.state_machine.phase``)."""
-
-    IDLE = "Idle"
-    OUTPUT = "Output"
-    CANDIDATE = "Candidate"
+COMPLETION_REASONS = {
+    Outcome.CONVERGED: "early_stopped",
+    Outcome.UNIT_LIMIT: "max_iterations",
+    Outcome.EPOCH_LIMIT: "max_iterations",
+    Outcome.NO_CORRELATION: "below_threshold",
+}
+"""``completion_reason`` of each learner outcome (the real server's growth-loop exits)."""
 
 
 class TrainingState:
@@ -59,20 +49,24 @@ class TrainingState:
         self.lock = threading.RLock()
         self.seed = seed
         self.emit = emit
-        self.params: NetworkParams | None = None
         self.network: CascadeNetwork | None = None
-        self.network_id: str | None = None
-        self.created_at = 0.0
+        self.network_uuid = ""
+        self.params = TrainingParams()
         self.learner: CascadeCorrelationLearner | None = None
-        self.data: tuple[Dataset, Dataset | None] | None = None
-        self.pending: tuple[Dataset, Dataset | None] | None = None
-        self.config = LearnerConfig(seed=seed)
+        self.data: TrainingData | None = None
+        self.pending_config: dict[str, Any] | None = None
         self.status = TrainingStatus.STOPPED
         self.phase = TrainingPhase.IDLE
-        self.outcome: Outcome | None = None
+        self.paused_phase: TrainingPhase | None = None
+        self.completion_reason: str | None = None
         self.history: deque[dict[str, Any]] = deque(maxlen=_HISTORY)
+        self.cleared: list[dict[str, Any]] | None = None
         self.epochs_done = 0
-        self.started_at: float | None = None
+        self.progress = Progress()
+        self.experimental_functions = False
+        self.swap_events: list[dict[str, Any]] = []
+        self.replay: ReplaySession | None = None
+        self.resume_point_epoch: int | None = None
 
     # -- network -------------------------------------------------------------------------------
     def require_network(self) -> CascadeNetwork:
@@ -85,160 +79,152 @@ class TrainingState:
             raise not_found("No network created")
         return self.network
 
-    def require_idle(self) -> None:
-        """Refuse changes while training runs.
+    def install_network(self, network: CascadeNetwork, params: TrainingParams) -> None:
+        """Make ``network`` (with ``params``) the current network, with a new uuid."""
+        with self.lock:
+            self.network, self.params = network, params
+            self.network_uuid = str(uuid.uuid4())
+            self.learner = None
+            self.completion_reason = None
+
+    def refuse_when(self, states: frozenset[TrainingStatus], message: str) -> None:
+        """Refuse an operation in ``states``.
 
         Raises:
-            ServiceError: 409 when training is active.
+            ServiceError: 409 with ``message``.
         """
-        if self.training_active:
-            raise conflict("Training is in progress")
+        if self.status in states:
+            raise conflict(message)
 
-    def create_network(self, params: NetworkParams) -> dict[str, Any]:
-        """Create (or replace) the network; clears the learner and history.
-
-        Raises:
-            ServiceError: 409 when training is active.
-        """
-        with self.lock:
-            self.require_idle()
-            self.params, self.config = params, params.learner
-            self.network = self._fresh_network(params)
-            self.network_id, self.created_at = uuid.uuid4().hex[:12], time.time()
-            self._clear_progress()
-            self.emit("topology", self.network.to_dict())
-            return self.network_info()
-
-    def _fresh_network(self, params: NetworkParams) -> CascadeNetwork:
-        network = CascadeNetwork(
-            params.input_size, params.output_size, np.random.default_rng(params.learner.seed)
-        )
-        if params.init_output_weights == "zero":
-            network.output_weights = np.zeros_like(network.output_weights)
-        return network
-
-    def reset_network(self) -> None:
-        """Back to a fresh network with the creation parameters; history cleared."""
-        with self.lock:
-            if self.params is not None:
-                self.config = self.params.learner
-                self.network = self._fresh_network(self.params)
-            self._clear_progress()
-            self.set_status(TrainingStatus.STOPPED, TrainingPhase.IDLE)
-
-    def delete_network(self) -> None:
-        """Forget the network.
-
-        Raises:
-            ServiceError: 404 without a network, 409 while training.
-        """
-        with self.lock:
-            self.require_network()
-            self.require_idle()
-            self.network = self.params = self.network_id = None
-            self._clear_progress()
-
-    def _clear_progress(self) -> None:
-        self.learner, self.outcome, self.started_at = None, None, None
-        self.history.clear()
-        self.epochs_done = 0
-
-    def network_info(self) -> dict[str, Any]:
-        """``GET /network``."""
-        with self.lock:
-            network = self.require_network()
-            return {
-                "network_id": self.network_id,
-                "input_size": network.input_size,
-                "output_size": network.output_size,
-                "hidden_units": len(network.hidden),
-                "total_weights": network.weight_count(),
-                "created_at": self.created_at,
-                "activation_function_name": self.config.activation,
-                "output_activation": "sigmoid",
-            }
-
-    def topology(self) -> dict[str, Any]:
-        """``GET /network/topology`` and the ``topology`` frames."""
-        with self.lock:
-            return self.require_network().to_dict()
-
-    def stats(self) -> dict[str, Any]:
-        """``GET /network/stats``."""
-        with self.lock:
-            network = self.require_network()
-            accuracies = [m["train_accuracy"] for m in self.history]
-            losses = [m["train_loss"] for m in self.history]
-            return {
-                "hidden_units": len(network.hidden),
-                "total_weights": network.weight_count(),
-                "epochs_trained": self.epochs_done,
-                "best_train_accuracy": max(accuracies, default=None),
-                "best_train_loss": min(losses, default=None),
-                "correlations": [unit.correlation for unit in network.hidden],
-            }
-
-    # -- status and metrics --------------------------------------------------------------------
+    # -- the state machine ---------------------------------------------------------------------
     @property
     def training_active(self) -> bool:
-        """Started or paused."""
-        return self.status in (TrainingStatus.STARTED, TrainingStatus.PAUSED)
+        """A training thread owns the network (started or paused)."""
+        return self.status in ACTIVE
 
-    def set_status(self, status: TrainingStatus, phase: TrainingPhase) -> None:
-        """Move the state machine and emit a ``state`` frame when it changed."""
+    def set_status(self, status: TrainingStatus, phase: TrainingPhase | None = None) -> None:
+        """Move the state machine (``phase`` defaults to the current one); emit a ``state`` frame.
+
+        ``STOPPED`` always goes with ``IDLE``. Pausing remembers the phase (a phase the trainer
+        enters while paused replaces it); leaving ``PAUSED`` forgets it.
+        """
         with self.lock:
-            if (status, phase) == (self.status, self.phase):
+            new_phase = TrainingPhase.IDLE if status is TrainingStatus.STOPPED else phase
+            new_phase = self.phase if new_phase is None else new_phase
+            if (status, new_phase) == (self.status, self.phase):
                 return
-            self.status, self.phase = status, phase
-            self.emit("state", self.state_frame())
+            if new_phase is not self.phase:
+                self.progress.phase_started()
+            paused = status is TrainingStatus.PAUSED
+            self.paused_phase = (
+                (new_phase if self.status is status else self.phase) if paused else None
+            )
+            self.status, self.phase = status, new_phase
+            self.progress.touch()
+            frame = self.state_frame()
+        self.emit("state", frame)
 
     def state_frame(self) -> dict[str, Any]:
-        """The data of a ``state`` frame."""
-        return {
-            "status": self.status.value,
-            "phase": self.phase.value,
-            "epoch": self.epochs_done,
-            "hidden_units": len(self.network.hidden) if self.network else 0,
-        }
+        """The real server's ``training_state`` without the network sizes (``state`` frames)."""
+        with self.lock:
+            network = self.network
+            running = self.status in ACTIVE
+            limits = {
+                "learning_rate": 0.0,
+                "max_hidden_units": 0,
+                "max_epochs": 0,
+                "max_iterations": 0,
+                "network_name": "",
+            }
+            if network is not None:
+                params = self.params
+                limits = {
+                    "learning_rate": params.learning_rate,
+                    "max_hidden_units": params.max_hidden_units,
+                    "max_epochs": params.epochs_max,
+                    "max_iterations": params.max_iterations,
+                    "network_name": f"CasCor-{network.input_size}x{network.output_size}",
+                }
+            return {
+                **self.progress.to_dict(),
+                **limits,
+                "status": self.status.label,
+                "phase": self.phase.label if running else TrainingPhase.IDLE.label,
+                "grow_max": limits["max_iterations"] if self.progress.grow_iteration else 0,
+                "threshold_function": "",
+                "optimizer_name": "",
+                "phase_detail": "",
+            }
+
+    def training_state(self) -> dict[str, Any]:
+        """``training_state`` of ``GET /v1/training/status`` (the sizes when there is a network)."""
+        with self.lock:
+            data = self.state_frame()
+            if self.network is not None:
+                data["input_size"] = self.network.input_size
+                data["output_size"] = self.network.output_size
+            return data
 
     def status_dict(self) -> dict[str, Any]:
-        """``GET /training/status`` (and ``initial_status``)."""
+        """``GET /v1/training/status`` without the stream's counters (``initial_status`` data)."""
         with self.lock:
             latest = self.history[-1] if self.history else {}
+            data = self.data
             return {
-                "training_active": self.training_active,
-                "network_loaded": self.network is not None,
-                "status": self.status.value,
-                "phase": self.phase.value,
                 "state_machine": {
                     "status": self.status.value,
                     "phase": self.phase.value,
-                    "is_training": self.status is TrainingStatus.STARTED,
-                    "is_paused": self.status is TrainingStatus.PAUSED,
-                    "is_completed": self.status is TrainingStatus.COMPLETED,
+                    "paused_phase": self.paused_phase.value if self.paused_phase else None,
+                    "has_candidate_state": False,
                 },
-                "current_epoch": self.epochs_done,
-                "max_epochs": self.config.max_epochs,
-                "hidden_units": len(self.network.hidden) if self.network else 0,
-                "outcome": self.outcome.value if self.outcome else None,
-                "started_at": self.started_at,
-                "dataset": self.data[0].name if self.data else None,
-                "train_loss": latest.get("train_loss"),
-                "train_accuracy": latest.get("train_accuracy"),
+                "monitor": {
+                    "is_training": self.status in ACTIVE,
+                    "current_epoch": self.epochs_done,
+                    "current_hidden_units": latest.get("hidden_units", 0),
+                    "current_phase": "candidate"
+                    if self.phase is TrainingPhase.CANDIDATE
+                    else "output",
+                    "total_metrics": len(self.history),
+                },
+                "training_state": self.training_state(),
+                "network_loaded": self.network is not None,
+                "training_active": self.status is TrainingStatus.STARTED,
+                "pending_dataset": dict(self.pending_config) if self.pending_config else None,
+                "completion_reason": self.completion_reason,
+                "metrics_clear_undo_available": self.cleared is not None,
+                "dataset_shortfall": None,
+                "auto_start_failure": None,
+                "current_dataset": None
+                if data is None
+                else dict(data.config or {"dataset_type": None}),
             }
 
+    # -- metrics -------------------------------------------------------------------------------
     def record_metrics(self, metrics: EpochMetrics) -> None:
-        """Append one epoch's metrics to the history and broadcast them."""
-        data = metrics.to_dict()
+        """Append one epoch's metrics to the history and broadcast them (a ``metrics`` frame)."""
         with self.lock:
+            row = {
+                "epoch": metrics.epoch,
+                "timestamp": datetime.now().isoformat(),
+                "loss": metrics.train_loss,
+                "accuracy": metrics.train_accuracy,
+                "learning_rate": self.params.learning_rate,
+                "hidden_units": metrics.hidden_units,
+                "phase": metrics.phase,
+                "validation_loss": metrics.val_loss,
+                "validation_accuracy": metrics.val_accuracy,
+                "kind": "training_step",
+                "f1": None,
+                "precision": None,
+                "recall": None,
+                "roc_auc": None,
+            }
             self.epochs_done = metrics.epoch
-            self.history.append(data)
-        self.emit("metrics", data)
-
-    def latest_metrics(self) -> dict[str, Any]:
-        """``GET /metrics``: the newest epoch's metrics (empty before the first epoch)."""
-        with self.lock:
-            return dict(self.history[-1]) if self.history else {}
+            self.progress.current_epoch = metrics.epoch
+            self.progress.output_epoch += 1
+            self.progress.touch()
+            self.history.append(row)
+        self.emit("metrics", row)
 
     def metrics_history(self, count: int | None) -> list[dict[str, Any]]:
         """The newest ``count`` metrics (all when ``None``), oldest first."""
@@ -246,41 +232,36 @@ class TrainingState:
             items = list(self.history)
         return items if count is None else items[-count:]
 
-    def require_data(self) -> tuple[Dataset, Dataset | None]:
-        """The data set to train on: the pending one, else the last one used.
+    def clear_metrics(self) -> dict[str, Any]:
+        """``POST /v1/training/metrics/clear``: empty the history, keeping it for an undo."""
+        with self.lock:
+            self.cleared = list(self.history)
+            self.history.clear()
+            return {"status": "cleared", "cleared_count": len(self.cleared), "undo_available": True}
+
+    def undo_clear(self) -> dict[str, Any]:
+        """``POST /v1/training/metrics/clear/undo``.
 
         Raises:
-            ServiceError: 409 when there is none.
+            ServiceError: 409 when nothing was cleared since the last start.
         """
-        data = self.pending or self.data
-        if data is None:
-            raise conflict("No training data: pass a dataset or load one first")
-        return data
-
-    def dataset_info(self) -> dict[str, Any]:
-        """``GET /dataset``."""
         with self.lock:
-            train, validation = self._dataset()
-            return {
-                "name": train.name,
-                "train_samples": len(train),
-                "val_samples": len(validation) if validation else 0,
-                "input_size": train.input_size,
-                "output_size": train.output_size,
-            }
+            if self.cleared is None:
+                raise conflict(_NO_UNDO)
+            rows, self.cleared = self.cleared, None
+            self.history.clear()
+            self.history.extend(rows)
+            return {"status": "restored", "restored_count": len(rows), "undo_available": False}
 
-    def dataset_data(self) -> dict[str, Any]:
-        """``GET /dataset/data``."""
+    def reset_progress(self) -> None:
+        """Forget the metrics history and the run's counters (the network stays)."""
         with self.lock:
-            train, validation = self._dataset()
-            return {"train": train.to_dict(), "val": validation.to_dict() if validation else None}
+            self.history.clear()
+            self.epochs_done = 0
+            self.progress = Progress(dataset_name=self.progress.dataset_name)
 
-    def _dataset(self) -> tuple[Dataset, Dataset | None]:
-        if self.data is None and self.pending is None:
-            raise not_found("No dataset loaded")
-        return self.require_data()
-
-    def fail(self, error: BaseException) -> None:
-        """Record a training failure."""
-        self.set_status(TrainingStatus.FAILED, TrainingPhase.IDLE)
-        self.emit("event", {"event": "training_failed", "error": str(error)})
+    def fail(self) -> None:
+        """Record a training failure: a running or paused run ends ``FAILED``."""
+        with self.lock:
+            if self.status in ACTIVE:
+                self.set_status(TrainingStatus.FAILED)

@@ -90,7 +90,11 @@ class Faults:
 
     # -- connections ---------------------------------------------------------------------------
     def drop_connections(self, channel: str = "all") -> int:
-        """Abort every connection of ``channel`` at the TCP level (no close frame); the count."""
+        """Abort every connection of ``channel`` at the TCP level (no close frame); the count.
+
+        A dropped ``/ws/training`` connection stops being a subscriber at once: with no other
+        subscriber, later broadcasts get no ``seq`` (see ``ServerConfig.resume_buffer_always``).
+        """
 
         def drop() -> int:
             connections = self._target.connections.of(channel)
@@ -141,7 +145,13 @@ class Faults:
         return self.send_raw(channel, json.dumps(frame))
 
     def broadcast(self, frame_type: str, data: Any) -> None:
-        """Broadcast a frame through the real ``/ws/training`` path (seq, replay, chunking)."""
+        """Broadcast a frame through the real ``/ws/training`` path (seq, replay, chunking;
+        dropped, like any broadcast, while no client is live).
+
+        Raises:
+            ValueError: for a type that is not broadcast (``state``, ``metrics``,
+                ``topology``, ``cascade_add`` and ``event`` are).
+        """
         self._target.on_loop(lambda: self._target.broadcast(frame_type, data))
 
     def restart(self) -> str:
@@ -158,7 +168,9 @@ class Faults:
         return self._target.on_loop(restart)
 
     def refuse_handshakes(self, channel: str, code: int, times: int = 1, reason: str = "") -> None:
-        """Close the next ``times`` handshakes on ``channel`` with ``code`` (e.g. 4029, 1013)."""
+        """Upgrade the next ``times`` handshakes on ``channel`` and close them at once with
+        ``code`` (e.g. 4029, 1013): how servers of other lines refuse. The real 0.12 server's
+        own refusals are HTTP 403 before the upgrade."""
         with self._lock:
             self._refusals.setdefault(channel, []).extend([(code, reason)] * times)
 
@@ -170,7 +182,8 @@ class Faults:
 
     # -- authentication and HTTP ---------------------------------------------------------------
     def refuse_auth(self, enabled: bool = True) -> None:
-        """Refuse every key (REST 401, WebSocket 4001) until called with ``False``."""
+        """Refuse every key (REST 401, WebSocket handshakes HTTP 403) until called with
+        ``False``."""
         with self._lock:
             self._auth_refused = enabled
 

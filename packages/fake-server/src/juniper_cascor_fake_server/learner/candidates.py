@@ -42,6 +42,8 @@ class CandidateTask:
     patience: int
     candidate_input: FloatArray
     residual_error: FloatArray
+    targets: FloatArray | None = None
+    """The training targets (``y``); remote workers are sent them, training does not use them."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,8 @@ def train_candidate(
     optimiser = Adam(params.shape, task.learning_rate)
     best, stalled, epoch = -1.0, 0, 0
     for epoch in range(1, task.epochs + 1):
-        values = activation.forward(inputs @ params)
+        net = inputs @ params
+        values = activation.forward(net)
         score = _score(values, centred_error)
         if score.numerator > best * (1.0 + _IMPROVEMENT):
             best, stalled = score.numerator, 0
@@ -133,20 +136,19 @@ def train_candidate(
             on_progress(epoch, _correlation(score))
         if stalled >= task.patience:
             break
-        delta = (centred_error @ score.signs) * activation.prime_from_value(values)
+        delta = (centred_error @ score.signs) * activation.derivative(net, values)
         params = np.clip(params + optimiser.step(-(inputs.T @ delta)), -MAX_WEIGHT, MAX_WEIGHT)
-    return _result(task, params, activation.name, inputs, centred_error, epoch)
+    return _result(task, params, inputs, centred_error, epoch)
 
 
 def _result(
     task: CandidateTask,
     params: FloatArray,
-    activation: str,
     inputs: FloatArray,
     centred_error: FloatArray,
     epochs: int,
 ) -> CandidateResult:
-    score = _score(activation_by_name(activation).forward(inputs @ params), centred_error)
+    score = _score(activation_by_name(task.activation).forward(inputs @ params), centred_error)
     return CandidateResult(
         candidate_index=task.candidate_index,
         candidate_uuid=task.candidate_uuid,
@@ -158,5 +160,5 @@ def _result(
         all_correlations=tuple(float(c) for c in score.per_output),
         best_corr_idx=int(np.argmax(score.per_output)),
         epochs_completed=epochs,
-        activation=activation,
+        activation=task.activation,
     )

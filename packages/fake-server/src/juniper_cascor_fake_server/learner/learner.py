@@ -208,6 +208,7 @@ class CascadeCorrelationLearner:
                     patience=self.config.patience,
                     candidate_input=candidate_input,
                     residual_error=residual,
+                    targets=self.train.y,
                 )
             )
         return tasks

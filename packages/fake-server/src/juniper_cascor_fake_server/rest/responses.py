@@ -1,4 +1,4 @@
-"""REST bodies in the real server's shapes: the success and error envelopes, legacy details."""
+"""REST bodies in the real server's shapes: the success and error envelopes, bare details."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from aiohttp import web
 
 from juniper_cascor_fake_server.domain.errors import ServiceError
 
-__all__ = ["error_response", "meta", "service_error_response", "success"]
+__all__ = ["detail_response", "error_response", "meta", "service_error_response", "success"]
 
 
 def meta(version: str) -> dict[str, Any]:
@@ -18,18 +18,18 @@ def meta(version: str) -> dict[str, Any]:
     return {"timestamp": time.time(), "version": version}
 
 
-def _json(body: Any, status: int, headers: dict[str, str] | None = None) -> web.Response:
+def json_response(
+    body: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    """``body`` as JSON."""
     return web.Response(
-        text=json.dumps(body),
-        status=status,
-        content_type="application/json",
-        headers=headers,
+        text=json.dumps(body), status=status, content_type="application/json", headers=headers
     )
 
 
 def success(data: Any, version: str, status: int = 200) -> web.Response:
     """``{"status": "success", "data": ..., "meta": ...}``."""
-    return _json({"status": "success", "data": data, "meta": meta(version)}, status)
+    return json_response({"status": "success", "data": data, "meta": meta(version)}, status)
 
 
 def error_response(
@@ -40,19 +40,20 @@ def error_response(
     detail: Any = None,
     headers: dict[str, str] | None = None,
 ) -> web.Response:
-    """The current error envelope ``{"status": "error", "error": {...}, "meta": ...}``."""
-    error: dict[str, Any] = {"code": code, "message": message}
-    if detail is not None:
-        error["detail"] = detail
+    """The error envelope ``{"status": "error", "error": {code, message, detail}, "meta"}``."""
+    error = {"code": code, "message": message, "detail": detail}
     body = {"status": "error", "error": error, "meta": meta(version)}
-    return _json(body, status, headers)
+    return json_response(body, status, headers)
 
 
 def service_error_response(error: ServiceError, version: str) -> web.Response:
-    """Render ``error`` the way the real server renders that status."""
-    if error.status in (404, 409):
-        return _json({"detail": error.message}, error.status)
-    if error.status == 422:
-        item = {"loc": list(error.loc), "msg": error.message, "type": error.error_type}
-        return _json({"detail": [item]}, 422)
-    return error_response(error.status, error.code, error.message, version)
+    """The envelope of a refused operation (``HTTP_<status>``, semantic or validation code)."""
+    return error_response(error.status, error.code, error.message, version, error.detail)
+
+
+def detail_response(
+    status: int, detail: str, headers: dict[str, str] | None = None
+) -> web.Response:
+    """``{"detail": ...}``: what the real server answers outside its routes (unknown paths,
+    wrong methods, refused API keys)."""
+    return json_response({"detail": detail}, status, headers)

@@ -1,39 +1,60 @@
-"""Connected workers: their records for ``/v1/workers`` and candidate task dispatch.
+"""Connected workers: their records for ``/v1/workers``, heartbeats and staleness.
 
-Used on the event loop only, except ``run_candidates``, which the trainer thread calls: it
-hands the pool to the loop, spreads the tasks over the connected workers and waits. A task whose
-worker fails, disconnects, answers an invalid result or exceeds the task timeout is trained in
-process instead, so a round always completes.
+Used on the event loop only, except ``run_candidates`` (see ``dispatch``). A worker's figures
+are the ones it reports: a heartbeat's ``in_flight_tasks``, ``tasks_completed``,
+``tasks_failed``, ``rss_mb``, ``last_task_completed_at``, ``last_task_duration_seconds``,
+``recent_task_durations_seconds`` and ``gpu_utilization_pct`` replace the recorded ones (a
+missing or mistyped field keeps its value); the server only counts a task completed or failed
+when it settles one. A worker whose last heartbeat is over ``heartbeat_timeout`` (30 s) old is
+stale; a sweep every ``sweep_interval`` (10 s) removes stale workers and requeues their task.
 """
 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
-import itertools
-import secrets
+import logging
+import math
 import threading
 import time
-from collections import deque
+import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from juniper_cascor_fake_server.learner import CandidateResult, CandidateTask, train_candidate
+from juniper_cascor_fake_server.domain.trainer import Progress
+from juniper_cascor_fake_server.learner import CandidateResult, CandidateTask
+from juniper_cascor_fake_server.workers.dispatch import Dispatcher
 from juniper_cascor_fake_server.ws.connections import WsConnection
-from juniper_cascor_fake_server.domain.trainer import Progress, run_locally
-from juniper_cascor_fake_server.workers.tasks import assign_frames
-from juniper_cascor_protocol.worker import Heartbeat, Register
 
 __all__ = ["WorkerRecord", "WorkerRegistry"]
 
-_STALE_AFTER = 30.0
-_RECENT = 16
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_TIMEOUT = 30.0
+SWEEP_INTERVAL = 10.0
+
+
+def _count(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _seconds(value: object) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def _durations(value: object) -> list[float] | None:
+    if not isinstance(value, list):
+        return None
+    durations = [_seconds(item) for item in value]
+    return None if None in durations else [d for d in durations if d is not None]
 
 
 @dataclass
 class WorkerRecord:
-    """One registered worker, with every field of the protocol's worker object."""
+    """One registered worker, with every field of the real server's worker object."""
 
     worker_id: str
     client_name: str
@@ -43,188 +64,178 @@ class WorkerRecord:
     last_heartbeat: float = field(default_factory=time.time)
     tasks_completed: int = 0
     tasks_failed: int = 0
-    rss_mb: float | None = None
-    gpu_utilization_pct: float | None = None
+    active_task_id: str | None = None
+    in_flight_tasks: int = 0
     last_task_completed_at: float | None = None
+    rss_mb: float | None = None
     last_task_duration_seconds: float | None = None
-    recent: deque[float] = field(default_factory=lambda: deque(maxlen=_RECENT))
-    pending: dict[str, tuple[CandidateTask, float, asyncio.Future[CandidateResult]]] = field(
-        default_factory=dict
-    )
+    recent_task_durations_seconds: list[float] = field(default_factory=list)
+    gpu_utilization_pct: float | None = None
 
     @property
-    def stale(self) -> bool:
-        """No heartbeat for 30 s."""
-        return time.time() - self.last_heartbeat > _STALE_AFTER
+    def idle(self) -> bool:
+        """No task is assigned to the worker."""
+        return self.active_task_id is None
 
     @property
     def health_score(self) -> float:
-        """Share of tasks that succeeded, halved while stale."""
+        """Share of settled tasks that succeeded (1.0 before any)."""
         total = self.tasks_completed + self.tasks_failed
-        score = 1.0 if total == 0 else self.tasks_completed / total
-        return score / 2 if self.stale else score
+        return 1.0 if total == 0 else self.tasks_completed / total
+
+    def alive(self, timeout: float) -> bool:
+        """Whether the last heartbeat is less than ``timeout`` seconds old."""
+        return time.time() - self.last_heartbeat < timeout
+
+    def finish_task(self, success: bool) -> bool:
+        """Free the worker of its task, counted completed or failed; ``False`` if it had none."""
+        if self.active_task_id is None:
+            return False
+        self.active_task_id = None
+        if success:
+            self.tasks_completed += 1
+        else:
+            self.tasks_failed += 1
+        return True
+
+    def record_heartbeat(self, frame: Mapping[str, Any]) -> None:
+        """Take the worker's own figures from a heartbeat frame."""
+        self.last_heartbeat = time.time()
+        counts = {
+            name: _count(frame.get(name))
+            for name in ("in_flight_tasks", "tasks_completed", "tasks_failed")
+        }
+        if counts["in_flight_tasks"] is not None:
+            self.in_flight_tasks = counts["in_flight_tasks"]
+        if counts["tasks_completed"] is not None:
+            self.tasks_completed = counts["tasks_completed"]
+        if counts["tasks_failed"] is not None:
+            self.tasks_failed = counts["tasks_failed"]
+        for name in (
+            "last_task_completed_at",
+            "rss_mb",
+            "last_task_duration_seconds",
+            "gpu_utilization_pct",
+        ):
+            value = _seconds(frame.get(name))
+            if value is not None:
+                setattr(self, name, value)
+        durations = _durations(frame.get("recent_task_durations_seconds"))
+        if durations is not None:
+            self.recent_task_durations_seconds = durations
 
     def to_dict(self) -> dict[str, Any]:
         """The worker object of ``/v1/workers``."""
         return {
             "worker_id": self.worker_id,
-            "client_name": self.client_name,
             "capabilities": self.capabilities,
             "connected_at": self.connected_at,
             "last_heartbeat": self.last_heartbeat,
             "tasks_completed": self.tasks_completed,
             "tasks_failed": self.tasks_failed,
-            "active_task_id": next(iter(self.pending), None),
+            "active_task_id": self.active_task_id,
             "health_score": self.health_score,
-            "idle": not self.pending,
-            "in_flight_tasks": len(self.pending),
+            "idle": self.idle,
+            "in_flight_tasks": self.in_flight_tasks,
             "last_task_completed_at": self.last_task_completed_at,
             "rss_mb": self.rss_mb,
             "last_task_duration_seconds": self.last_task_duration_seconds,
-            "recent_task_durations_seconds": list(self.recent),
+            "recent_task_durations_seconds": list(self.recent_task_durations_seconds),
             "gpu_utilization_pct": self.gpu_utilization_pct,
         }
 
 
 class WorkerRegistry:
-    """The registered workers of one server."""
+    """The registered workers of one server and their candidate dispatch.
+
+    Args:
+        capacity: Most workers registered at once.
+        task_timeout: How long a candidate round waits for its remote results.
+    """
 
     def __init__(self, capacity: int, task_timeout: float) -> None:
         self.capacity = capacity
-        self.task_timeout = task_timeout
+        self.heartbeat_timeout = HEARTBEAT_TIMEOUT
+        self.sweep_interval = SWEEP_INTERVAL
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.dispatch = Dispatcher(self, task_timeout)
         self._workers: dict[str, WorkerRecord] = {}
-        self._rounds = itertools.count(1)
+        self._sweeper: asyncio.Task[None] | None = None
 
-    def register(self, message: Register, connection: WsConnection) -> WorkerRecord | None:
-        """Add a worker with a fresh ``worker-<12 hex>`` id; ``None`` when the registry is full."""
+    def register(
+        self, client_name: str, capabilities: dict[str, Any], connection: WsConnection
+    ) -> WorkerRecord | None:
+        """Add a worker under a fresh ``worker-<12 hex>`` id; ``None`` when the registry is full."""
         if len(self._workers) >= self.capacity:
             return None
         record = WorkerRecord(
-            worker_id=f"worker-{secrets.token_hex(6)}",
-            client_name=message.worker_id,
-            capabilities=message.capabilities.to_dict(),
+            worker_id=f"worker-{uuid.uuid4().hex[:12]}",
+            client_name=client_name,
+            capabilities=capabilities,
             connection=connection,
         )
         self._workers[record.worker_id] = record
+        if self._sweeper is None or self._sweeper.done():
+            self._sweeper = asyncio.get_running_loop().create_task(self._sweep())
         return record
 
-    def heartbeat(self, record: WorkerRecord, message: Heartbeat) -> None:
-        """Take the worker's own load figures from a heartbeat."""
-        record.last_heartbeat = time.time()
-        record.rss_mb = message.rss_mb
-        record.gpu_utilization_pct = message.gpu_utilization_pct
+    def registered(self, record: WorkerRecord) -> bool:
+        """Whether ``record`` is still in the registry (not removed as stale or gone)."""
+        return self._workers.get(record.worker_id) is record
 
     def remove(self, record: WorkerRecord) -> None:
-        """Forget a worker; its unfinished tasks fall back to in-process training."""
-        self._workers.pop(record.worker_id, None)
-        for _, _, future in record.pending.values():
-            if not future.done():
-                future.set_exception(ConnectionError("worker disconnected"))
-        record.pending.clear()
+        """Forget a worker (idempotent); its unfinished task goes back to the queue."""
+        if self._workers.pop(record.worker_id, None) is record:
+            self.dispatch.release(record)
 
     def get(self, worker_id: str) -> WorkerRecord | None:
-        """The worker with that id, if connected."""
+        """The registered worker with that id."""
         return self._workers.get(worker_id)
 
     def records(self) -> list[WorkerRecord]:
-        """Every connected worker."""
+        """Every registered worker."""
         return list(self._workers.values())
+
+    def available(self) -> int:
+        """How many registered workers are idle and alive."""
+        return sum(1 for r in self._workers.values() if r.idle and r.alive(self.heartbeat_timeout))
 
     def stats(self) -> dict[str, Any]:
         """``GET /v1/workers/stats``."""
         records = self.records()
+        idle = self.available()
+        stale = sum(1 for r in records if not r.alive(self.heartbeat_timeout))
         scores = [r.health_score for r in records]
         return {
             "total": len(records),
-            "idle": sum(1 for r in records if not r.pending),
-            "busy": sum(1 for r in records if r.pending),
-            "stale": sum(1 for r in records if r.stale),
+            "idle": idle,
+            "busy": len(records) - idle - stale,
+            "stale": stale,
             "total_tasks_completed": sum(r.tasks_completed for r in records),
             "total_tasks_failed": sum(r.tasks_failed for r in records),
-            "average_health_score": sum(scores) / len(scores) if scores else None,
+            "average_health_score": round(sum(scores) / len(scores), 4) if scores else 0.0,
             "timestamp": time.time(),
         }
 
-    def finish(self, record: WorkerRecord, task_id: str, result: CandidateResult | None) -> bool:
-        """Settle a task with a validated result (or ``None`` for a rejected one)."""
-        entry = record.pending.pop(task_id, None)
-        if entry is None:
-            return False
-        _, started, future = entry
-        now = time.time()
-        if result is None:
-            record.tasks_failed += 1
-            if not future.done():
-                future.set_exception(ValueError("result rejected"))
-            return True
-        record.tasks_completed += 1
-        record.last_task_completed_at = now
-        record.last_task_duration_seconds = now - started
-        record.recent.append(now - started)
-        if not future.done():
-            future.set_result(result)
-        return True
+    async def _sweep(self) -> None:
+        while self._workers:
+            await asyncio.sleep(self.sweep_interval)
+            for record in self.records():
+                if not record.alive(self.heartbeat_timeout):
+                    logger.warning("worker %s missed its heartbeats; removed", record.worker_id)
+                    self.remove(record)
 
-    def task_of(self, record: WorkerRecord, task_id: str) -> CandidateTask | None:
-        """The task a worker was given under ``task_id``."""
-        entry = record.pending.get(task_id)
-        return None if entry is None else entry[0]
-
-    # -- dispatch ------------------------------------------------------------------------------
     def run_candidates(
         self, tasks: list[CandidateTask], progress: Progress, stopping: threading.Event
     ) -> list[CandidateResult]:
-        """Train the pool on the connected workers (in process when there are none).
-
-        Called from the trainer thread; returns early (possibly with fewer results) on stop.
-        """
-        loop = self.loop
-        if loop is None or not self._workers:
-            return run_locally(tasks, progress, stopping)
-        future = asyncio.run_coroutine_threadsafe(self._dispatch(tasks, progress), loop)
-        while True:
-            try:
-                return future.result(timeout=0.05)
-            except concurrent.futures.TimeoutError:
-                if stopping.is_set():
-                    future.cancel()
-                    return []
-
-    async def _dispatch(
-        self, tasks: list[CandidateTask], progress: Progress
-    ) -> list[CandidateResult]:
-        round_id = f"round-{next(self._rounds)}"
-        workers = self.records()
-        waits = []
-        for task, record in zip(tasks, itertools.cycle(workers), strict=False):
-            task_id = f"{round_id}-task-{task.candidate_index}"
-            future: asyncio.Future[CandidateResult] = asyncio.get_running_loop().create_future()
-            record.pending[task_id] = (task, time.time(), future)
-            for frame in assign_frames(task, task_id, round_id):
-                record.connection.send(frame)
-            waits.append(self._settle(task, future, record, task_id, progress))
-        return list(await asyncio.gather(*waits))
-
-    async def _settle(
-        self,
-        task: CandidateTask,
-        future: asyncio.Future[CandidateResult],
-        record: WorkerRecord,
-        task_id: str,
-        progress: Progress,
-    ) -> CandidateResult:
-        try:
-            result = await asyncio.wait_for(future, self.task_timeout)
-        except (TimeoutError, ConnectionError, ValueError):
-            if record.pending.pop(task_id, None) is not None:
-                record.tasks_failed += 1
-            result = await asyncio.to_thread(train_candidate, task)
-        progress(task, result.epochs_completed, result.correlation)
-        return result
+        """Train a candidate pool, on idle workers where there are some (trainer thread)."""
+        return self.dispatch.run_candidates(tasks, progress, stopping)
 
     def close_all(self) -> None:
-        """Fail every pending task (server shutdown)."""
+        """Cancel the round and forget every worker (server shutdown)."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+        self.dispatch.cancel()
         for record in self.records():
             with contextlib.suppress(Exception):
                 self.remove(record)

@@ -1,18 +1,25 @@
-"""Candidate tasks on the worker wire: ``task_assign`` and ``task_result`` sequences.
+"""Candidate tasks on the worker wire, as juniper-cascor 0.12.0 frames them.
 
-Sans-I/O helpers shared by the server side (``/ws/v1/workers``) and the test worker, built on
-``juniper_cascor_protocol.worker`` (typed messages, ``encode_sequence``, the assembler's checks).
-Tensors travel as float64 so a worker computes exactly what the server would in process.
+Sans-I/O helpers built on ``juniper_cascor_protocol.worker``. The server side sends a
+``task_assign`` and three float32 tensors (``candidate_input`` [N, inputs], ``y`` [N, outputs],
+``residual_error`` [N, outputs]) with the activation's TitleCase name; the worker side reads one
+back into a ``CandidateTask`` and answers with a ``task_result`` and four float32 tensors
+(``weights`` [inputs], ``bias`` [1], ``norm_output`` [N], ``norm_error`` [N]) or, for a task it
+cannot train, a ``success: false`` result with an ``error_message`` and no tensors.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from juniper_cascor_fake_server.learner import CandidateResult, CandidateTask
+from juniper_cascor_fake_server.learner.activations import activation_by_name
 from juniper_cascor_protocol.worker import (
+    NO_BEST_CORR_IDX,
     AssembledMessage,
     TaskAssign,
     TaskResult,
@@ -20,14 +27,51 @@ from juniper_cascor_protocol.worker import (
     encode_sequence,
 )
 
-__all__ = ["assign_frames", "result_frames", "result_from_message", "task_from_assign"]
+__all__ = [
+    "WORKER_PATIENCE",
+    "assign_frames",
+    "failure_frames",
+    "result_frames",
+    "task_from_assign",
+    "task_tensors",
+]
+
+RANDOM_VALUE_SCALE = 0.1
+"""``candidate_data.random_value_scale``: the real server's default initial weight scale."""
+RANDOM_MAX_VALUE = 4_294_967_295
+"""``candidate_data.random_max_value``: the largest seed a candidate may draw."""
+SEQUENCE_MAX_VALUE = 100
+"""``candidate_data.sequence_max_value``: the most draws a candidate discards after seeding."""
+DISPLAY_FREQUENCY = 25
+"""``training_params.display_frequency``: epochs between a candidate's progress reports."""
+WORKER_PATIENCE = 50
+"""Epochs without improvement after which a worker stops a candidate (the real worker's)."""
+
+Float32Array = NDArray[np.float32]
 
 
-def assign_frames(task: CandidateTask, task_id: str, round_id: str) -> list[str | bytes]:
-    """The ``task_assign`` text frame and its tensors (``candidate_input``, ``residual_error``).
+def task_tensors(task: CandidateTask) -> dict[str, Float32Array]:
+    """The tensors of a round's tasks in manifest order, as float32.
+
+    ``y`` holds the training targets; without them (a task built by hand) it is zeros of the
+    residual error's shape, which no worker reads.
+    """
+    targets = task.targets if task.targets is not None else np.zeros_like(task.residual_error)
+    return {
+        "candidate_input": np.ascontiguousarray(task.candidate_input, dtype=np.float32),
+        "y": np.ascontiguousarray(targets, dtype=np.float32),
+        "residual_error": np.ascontiguousarray(task.residual_error, dtype=np.float32),
+    }
+
+
+def assign_frames(
+    task: CandidateTask, task_id: str, round_id: str, tensors: Mapping[str, Float32Array]
+) -> list[str | bytes]:
+    """The ``task_assign`` text frame of ``task`` followed by ``tensors`` (``task_tensors``).
 
     Raises:
-        WorkerProtocolError: when the task's arrays cannot be sent.
+        KeyError: when the task's activation is unknown.
+        WorkerProtocolError: when the tensors cannot be sent.
     """
     message = TaskAssign(
         task_id=task_id,
@@ -35,57 +79,80 @@ def assign_frames(task: CandidateTask, task_id: str, round_id: str) -> list[str 
         candidate_index=task.candidate_index,
         candidate_data={
             "input_size": int(task.candidate_input.shape[1]),
-            "activation_name": task.activation,
+            "activation_name": activation_by_name(task.activation).name,
+            "random_value_scale": RANDOM_VALUE_SCALE,
             "candidate_uuid": task.candidate_uuid,
             "candidate_seed": task.seed,
+            "random_max_value": RANDOM_MAX_VALUE,
+            "sequence_max_value": SEQUENCE_MAX_VALUE,
         },
         training_params={
             "epochs": task.epochs,
             "learning_rate": task.learning_rate,
-            "patience": task.patience,
+            "display_frequency": DISPLAY_FREQUENCY,
         },
         tensor_manifest={},
     )
-    tensors = {
-        "candidate_input": np.ascontiguousarray(task.candidate_input, dtype=np.float64),
-        "residual_error": np.ascontiguousarray(task.residual_error, dtype=np.float64),
-    }
     return list(encode_sequence(message, tensors))
 
 
 def task_from_assign(assembled: AssembledMessage) -> CandidateTask:
-    """The ``CandidateTask`` a received ``task_assign`` describes.
+    """The ``CandidateTask`` a received ``task_assign`` describes (worker side).
+
+    The activation keeps the spelling the server sent; training uses ``WORKER_PATIENCE``.
 
     Raises:
-        WorkerProtocolError: when the message is not a task_assign or its values do not fit.
+        WorkerProtocolError: when the message is not a task_assign, names an unknown
+            activation, or its values or tensors do not fit a candidate.
     """
     message = assembled.message
     if not isinstance(message, TaskAssign):
         raise WorkerProtocolError("expected a task_assign")
     data: dict[str, Any] = dict(message.candidate_data)
     params: dict[str, Any] = dict(message.training_params)
+    activation = str(data["activation_name"])
     try:
-        return CandidateTask(
-            candidate_index=message.candidate_index,
-            candidate_uuid=str(data["candidate_uuid"]),
-            seed=int(data["candidate_seed"]),
-            activation=str(data["activation_name"]),
-            epochs=int(params["epochs"]),
-            learning_rate=float(params["learning_rate"]),
-            patience=int(params.get("patience", params["epochs"])),
-            candidate_input=np.asarray(assembled.tensors["candidate_input"], dtype=np.float64),
-            residual_error=np.asarray(assembled.tensors["residual_error"], dtype=np.float64),
+        activation_by_name(activation)
+    except KeyError as exc:
+        raise WorkerProtocolError(f"cannot train activation {activation!r}") from exc
+    candidate_input = np.asarray(assembled.tensors["candidate_input"], dtype=np.float64)
+    residual_error = np.asarray(assembled.tensors["residual_error"], dtype=np.float64)
+    if candidate_input.ndim != 2 or candidate_input.shape[1] != data["input_size"]:
+        raise WorkerProtocolError(
+            f"candidate_input has shape {candidate_input.shape}, "
+            f"not [N, input_size={data['input_size']}]"
         )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise WorkerProtocolError(f"task_assign does not describe a candidate: {exc}") from exc
+    if residual_error.ndim != 2 or residual_error.shape[0] != candidate_input.shape[0]:
+        raise WorkerProtocolError(
+            f"residual_error has shape {residual_error.shape}, "
+            f"not [{candidate_input.shape[0]}, outputs]"
+        )
+    return CandidateTask(
+        candidate_index=message.candidate_index,
+        candidate_uuid=str(data["candidate_uuid"]),
+        seed=int(data["candidate_seed"]),
+        activation=activation,
+        epochs=int(params["epochs"]),
+        learning_rate=float(params["learning_rate"]),
+        patience=WORKER_PATIENCE,
+        candidate_input=candidate_input,
+        residual_error=residual_error,
+    )
 
 
-def result_frames(result: CandidateResult, task_id: str) -> list[str | bytes]:
-    """The ``task_result`` text frame and its tensors (``weights``, ``bias``).
+def result_frames(task: CandidateTask, result: CandidateResult, task_id: str) -> list[str | bytes]:
+    """The ``task_result`` of a trained candidate and its four float32 tensors.
+
+    ``norm_output`` is the unit's mean-centred output and ``norm_error`` the mean-centred
+    residual error of its best output column, both over the task's N samples.
 
     Raises:
-        WorkerProtocolError: when the weights break the protocol's limits.
+        WorkerProtocolError: when a tensor breaks the protocol's limits (NaN, |w| > 100).
     """
+    values = activation_by_name(task.activation).forward(
+        task.candidate_input @ result.weights + result.bias
+    )
+    error = task.residual_error[:, result.best_corr_idx]
     message = TaskResult(
         task_id=task_id,
         candidate_id=result.candidate_index,
@@ -93,7 +160,7 @@ def result_frames(result: CandidateResult, task_id: str) -> list[str | bytes]:
         correlation=result.correlation,
         success=True,
         epochs_completed=result.epochs_completed,
-        activation_name=result.activation,
+        activation_name=task.activation,
         all_correlations=result.all_correlations,
         numerator=result.numerator,
         denominator=result.denominator,
@@ -101,43 +168,43 @@ def result_frames(result: CandidateResult, task_id: str) -> list[str | bytes]:
         tensor_manifest={},
     )
     tensors = {
-        "weights": np.ascontiguousarray(result.weights, dtype=np.float64),
-        "bias": np.array([result.bias], dtype=np.float64),
+        "weights": np.asarray(result.weights, dtype=np.float32),
+        "bias": np.array([result.bias], dtype=np.float32),
+        "norm_output": np.asarray(values - values.mean(), dtype=np.float32),
+        "norm_error": np.asarray(error - error.mean(), dtype=np.float32),
     }
     return list(encode_sequence(message, tensors))
 
 
-def result_from_message(assembled: AssembledMessage, task: CandidateTask) -> CandidateResult:
-    """The ``CandidateResult`` of a received ``task_result`` for ``task``.
+def failure_frames(assign: Mapping[str, Any], error: str) -> list[str | bytes]:
+    """A ``success: false`` ``task_result`` (no tensors) answering the raw ``assign`` frame.
+
+    Whatever the frame lacks is answered as the real worker does: candidate 0, empty
+    ``candidate_uuid`` and ``activation_name``.
 
     Raises:
-        WorkerProtocolError: when the result failed, belongs to another candidate, or its
-            tensors do not fit the task (weights of shape (input columns,), bias of one value).
+        WorkerProtocolError: when the frame has no usable ``task_id``.
     """
-    message = assembled.message
-    if not isinstance(message, TaskResult):
-        raise WorkerProtocolError("expected a task_result")
-    if not message.success:
-        raise WorkerProtocolError(f"the worker failed: {message.error_message}")
-    if message.candidate_uuid != task.candidate_uuid:
-        raise WorkerProtocolError("candidate_uuid does not match the task")
-    weights = assembled.tensors.get("weights")
-    bias = assembled.tensors.get("bias")
-    columns = task.candidate_input.shape[1]
-    if weights is None or weights.shape != (columns,):
-        raise WorkerProtocolError(f"weights must have shape ({columns},)", field="weights")
-    if bias is None or bias.size != 1:
-        raise WorkerProtocolError("bias must hold one value", field="bias")
-    return CandidateResult(
-        candidate_index=task.candidate_index,
-        candidate_uuid=task.candidate_uuid,
-        weights=np.asarray(weights, dtype=np.float64),
-        bias=float(np.asarray(bias, dtype=np.float64).reshape(-1)[0]),
-        correlation=message.correlation,
-        numerator=message.numerator,
-        denominator=message.denominator,
-        all_correlations=message.all_correlations,
-        best_corr_idx=message.best_corr_idx,
-        epochs_completed=message.epochs_completed,
-        activation=message.activation_name,
+    data = assign.get("candidate_data")
+    data = data if isinstance(data, Mapping) else {}
+    index = assign.get("candidate_index")
+    message = TaskResult(
+        task_id=_text(assign.get("task_id")),
+        candidate_id=index if type(index) is int and index >= 0 else 0,
+        candidate_uuid=_text(data.get("candidate_uuid")),
+        correlation=0.0,
+        success=False,
+        epochs_completed=0,
+        activation_name=_text(data.get("activation_name")),
+        all_correlations=(),
+        numerator=0.0,
+        denominator=1.0,
+        best_corr_idx=NO_BEST_CORR_IDX,
+        tensor_manifest={},
+        error_message=error,
     )
+    return list(encode_sequence(message, {}))
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""

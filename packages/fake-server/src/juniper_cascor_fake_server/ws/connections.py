@@ -8,22 +8,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import web
 
-__all__ = ["ConnectionRegistry", "WsConnection", "close_reason", "ping_loop"]
+from juniper_cascor_protocol.envelope import PingEnvelope
+
+__all__ = ["ConnectionRegistry", "WsConnection", "api_key_identity", "close_reason", "ping_loop"]
 
 logger = logging.getLogger(__name__)
 
 _QUEUE_LIMIT = 8192
 _MAX_CLOSE_REASON = 123  # bytes: a close frame's payload is at most 125, 2 of them the code
 Silence = Callable[[str], Awaitable[None]]
+
+
+def api_key_identity(request: web.Request) -> str | None:
+    """A digest of the request's ``X-API-Key`` (``None`` when it has none or a blank one)."""
+    key = request.headers.get("X-API-Key", "").strip()
+    return hashlib.sha256(key.encode()).hexdigest()[:16] if key else None
 
 
 def close_reason(text: str) -> bytes:
@@ -38,15 +45,27 @@ class _Close:
 
 
 class WsConnection:
-    """One accepted WebSocket on a channel (``training``, ``control`` or ``workers``)."""
+    """One accepted WebSocket on a channel (``training``, ``control`` or ``workers``).
 
-    def __init__(self, channel: str, request: web.Request, ws: web.WebSocketResponse) -> None:
+    ``live`` is whether it receives ``/ws/training`` broadcasts: a training connection goes
+    live once its first frame was answered (a resume, or the fresh-connection frames), and
+    stops when the server closes or drops it. ``identity`` identifies its API key (a digest,
+    ``None`` without a key), for the per-key connection limit of ``/ws/control``.
+    """
+
+    def __init__(
+        self,
+        channel: str,
+        request: web.Request,
+        ws: web.WebSocketResponse,
+        identity: str | None = None,
+    ) -> None:
         self.channel = channel
         self.ws = ws
         self.remote = request.remote or ""
+        self.identity = identity
         self._transport = request.transport
         self.live = False
-        self.held: deque[str] | None = None
         self.pong = asyncio.Event()
         self._queue: asyncio.Queue[str | bytes | _Close] = asyncio.Queue(_QUEUE_LIMIT)
         self._writer: asyncio.Task[None] | None = None
@@ -63,34 +82,24 @@ class WsConnection:
             logger.warning("dropping a %s client that does not keep up", self.channel)
             self.abort()
 
-    def deliver(self, text: str) -> None:
-        """Send a broadcast when live, hold it while the connection is being set up."""
-        if self.live:
+    def send_all(self, texts: list[str]) -> None:
+        """Queue several text frames, in order."""
+        for text in texts:
             self.send(text)
-        elif self.held is not None:
-            self.held.append(text)
-
-    def hold(self, limit: int) -> None:
-        """Keep up to ``limit`` broadcasts until ``release`` or ``discard``."""
-        self.held = deque(maxlen=limit)
-
-    def release(self) -> None:
-        """Send the held broadcasts and go live."""
-        for text in self.held or ():
-            self.send(text)
-        self.held, self.live = None, True
 
     def send_json(self, frame: object) -> None:
         """Queue a JSON text frame."""
         self.send(json.dumps(frame))
 
     def close_soon(self, code: int, reason: str) -> None:
-        """Close with ``code`` after the frames already queued."""
+        """Close with ``code`` after the frames already queued (no broadcast follows)."""
+        self.live = False
         with contextlib.suppress(asyncio.QueueFull):
             self._queue.put_nowait(_Close(code, reason))
 
     def abort(self) -> None:
         """Drop the TCP connection at once, without a close frame."""
+        self.live = False
         if self._transport is not None:
             self._transport.abort()
 
@@ -144,22 +153,38 @@ class ConnectionRegistry:
             return [c for group in self._connections.values() for c in group]
         return list(self._connections.get(channel, []))
 
-    def count(self, channel: str, remote: str | None = None) -> int:
-        """How many connections the channel has (from ``remote`` only, when given)."""
-        return sum(1 for c in self.of(channel) if remote is None or c.remote == remote)
+    def count(self, channel: str, *, remote: str | None = None, identity: str | None = None) -> int:
+        """How many connections the channel has (``all`` for every channel), only those from
+        ``remote`` and with ``identity`` when given."""
+        return sum(
+            1
+            for c in self.of(channel)
+            if remote in (None, c.remote) and identity in (None, c.identity)
+        )
+
+    def subscribers(self) -> list[WsConnection]:
+        """The live ``/ws/training`` connections (those that receive broadcasts)."""
+        return [c for c in self.of("training") if c.live]
 
 
 async def ping_loop(
     connection: WsConnection, interval: float, pong_timeout: float, silence: Silence
 ) -> None:
-    """Send ``{"type": "ping", "ts": ...}`` every ``interval`` s; no pong in time -> 1011."""
+    """Send ``{"type": "ping", "ts": ...}`` every ``interval`` s (never when ``interval <= 0``).
+
+    Any frame from the client counts as the answer (``connection.pong`` is set for each); none
+    within ``pong_timeout`` s closes the connection with 1011.
+    """
+    if interval <= 0:
+        return
     while True:
         await asyncio.sleep(interval)
         await silence(connection.channel)
         connection.pong.clear()
-        connection.send_json({"type": "ping", "ts": time.time()})
+        connection.send(PingEnvelope.build().to_json())
         try:
             await asyncio.wait_for(connection.pong.wait(), pong_timeout)
         except TimeoutError:
-            connection.close_soon(1011, "Pong timeout")
+            reason = f"Heartbeat timeout: no pong or traffic within {pong_timeout:.0f}s"
+            connection.close_soon(1011, reason)
             return

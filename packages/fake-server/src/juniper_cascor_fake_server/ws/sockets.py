@@ -1,4 +1,11 @@
-"""Accepting, reading and releasing WebSocket connections (shared by the three endpoints)."""
+"""Accepting, reading and releasing WebSocket connections (shared by the three endpoints).
+
+A handshake the gates refuse (see ``ServerContext.handshake_refusal``) is answered HTTP 403
+with an empty body before the upgrade, as the real server does (it closes before accepting).
+Only a refusal scripted with ``faults.refuse_handshakes`` upgrades and then closes with its
+code. When a handler meets what makes the real server's handler fail (``HandlerCrashError``), the
+connection is dropped without a close frame, as the real server's ASGI host does.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +17,32 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from juniper_cascor_fake_server.ws.connections import WsConnection, close_reason, ping_loop
 from juniper_cascor_fake_server.context import CONTEXT, ServerContext
 from juniper_cascor_fake_server.recorder import RecordedRequest
+from juniper_cascor_fake_server.ws.connections import (
+    WsConnection,
+    api_key_identity,
+    close_reason,
+    ping_loop,
+)
 
-__all__ = ["accepted", "background", "parse_object", "pings", "receive"]
+__all__ = [
+    "HandlerCrashError",
+    "accepted",
+    "background",
+    "parse_object",
+    "pings",
+    "read_json",
+    "receive",
+]
 
 _CLOSE_TIMEOUT = 2.0
 _READ_LIMIT = 128 * 1024 * 1024
 _ENDED = (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR)
+
+
+class HandlerCrashError(Exception):
+    """A client frame the real server's handler fails on; the connection is dropped."""
 
 
 @contextlib.asynccontextmanager
@@ -27,23 +51,28 @@ async def accepted(
 ) -> AsyncIterator[tuple[web.WebSocketResponse, WsConnection | None]]:
     """Accept the handshake; yield the socket and its connection (``None`` when refused).
 
-    A refused handshake is closed with its code (4001, 4003, 1013...) after the upgrade, as the
-    real server does. The connection is registered, its writer runs, and both are released at
-    the end.
+    The connection is registered, its writer runs, and both are released at the end.
+
+    Raises:
+        web.HTTPForbidden: when a gate refuses the handshake (HTTP 403, empty body).
     """
     context = request.app[CONTEXT]
     context.recorder.add(RecordedRequest.of(request, None))
-    ws = web.WebSocketResponse(timeout=_CLOSE_TIMEOUT, max_msg_size=_READ_LIMIT, autoping=True)
-    await ws.prepare(request)
     refusal = context.handshake_refusal(request, channel)
-    if refusal is not None:
-        await ws.close(code=refusal[0], message=close_reason(refusal[1]))
+    if refusal is not None and refusal.close_code is None:
+        raise web.HTTPForbidden(text="", headers={"Connection": "close"})
+    ws = web.WebSocketResponse(timeout=_CLOSE_TIMEOUT, max_msg_size=_READ_LIMIT, autoping=True)
+    if refusal is not None and refusal.close_code is not None:
+        await ws.prepare(request)
+        await ws.close(code=refusal.close_code, message=close_reason(refusal.reason))
         yield ws, None
         return
-    connection = WsConnection(channel, request, ws)
+    # Registered before the upgrade is awaited, so concurrent handshakes count each other.
+    connection = WsConnection(channel, request, ws, api_key_identity(request))
     context.connections.add(connection)
-    connection.start(context.faults.wait_audible)
     try:
+        await ws.prepare(request)
+        connection.start(context.faults.wait_audible)
         yield ws, connection
     finally:
         context.connections.remove(connection)
@@ -57,18 +86,37 @@ async def receive(
 ) -> str | bytes | None:
     """The next text or binary frame; ``None`` once the socket is closed.
 
+    Every frame proves the client alive: it answers a pending application ping.
+
     Raises:
         TimeoutError: when nothing arrives within ``within`` seconds.
     """
-    await context.faults.wait_audible(connection.channel)
-    message = await connection.ws.receive(timeout=within)
-    if message.type in _ENDED:
-        return None
-    if message.type is WSMsgType.TEXT:
-        return str(message.data)
-    if message.type is WSMsgType.BINARY:
-        return bytes(message.data)
-    return await receive(context, connection, within)
+    while True:
+        await context.faults.wait_audible(connection.channel)
+        message = await connection.ws.receive(timeout=within)
+        if message.type in _ENDED:
+            return None
+        if message.type is WSMsgType.TEXT:
+            connection.pong.set()
+            return str(message.data)
+        if message.type is WSMsgType.BINARY:
+            connection.pong.set()
+            return bytes(message.data)
+
+
+def read_json(text: str) -> object:
+    """``text`` parsed as the real server parses it (``json.loads``).
+
+    Raises:
+        json.JSONDecodeError: when it is not JSON.
+        HandlerCrashError: when parsing fails otherwise (nesting too deep, an integer too long).
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except (ValueError, RecursionError) as exc:
+        raise HandlerCrashError(f"unparsable frame: {type(exc).__name__}") from exc
 
 
 def parse_object(text: str) -> dict[str, Any] | None:

@@ -1,120 +1,141 @@
-"""``/ws/training``: greeting, resume or fresh snapshot, broadcasts, pings and client frames."""
+"""``/ws/training``: greeting, resume or fresh snapshot, broadcasts, pings and client frames.
+
+A connection is pending until its first frame was answered: the server waits up to
+``resume_window`` seconds for a ``resume`` frame (any other frame, or none, makes it a fresh
+connection) and broadcasts made meanwhile do not reach it. A resume is answered ``resume_ok``
+and the missed frames (or ``resume_failed`` and the fresh frames); a fresh connection gets
+``initial_status``, ``state`` and ``initial_metrics``. The answer and going live happen without
+yielding to the loop, so no broadcast slips between them.
+"""
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
 from aiohttp import web
 
-from juniper_cascor_fake_server.ws.connections import WsConnection
 from juniper_cascor_fake_server.context import CONTEXT, ServerContext
+from juniper_cascor_fake_server.ws.broadcast import personal_texts
+from juniper_cascor_fake_server.ws.connections import WsConnection
 from juniper_cascor_fake_server.ws.sockets import (
+    HandlerCrashError,
     accepted,
     background,
-    parse_object,
     pings,
+    read_json,
     receive,
+)
+from juniper_cascor_protocol.envelope import (
+    ConnectionEstablishedEnvelope,
+    InitialMetricsEnvelope,
+    InitialStatusEnvelope,
+    ResumeFailedEnvelope,
+    ResumeOkEnvelope,
+    StateEnvelope,
 )
 
 __all__ = ["training_socket"]
 
-_MAX_METRICS = 1000
+_REST_ONLY_STATUS_KEYS = ("server_instance_id", "snapshot_seq")
+"""Keys ``GET /training/status`` adds to the status that ``initial_status`` does not carry."""
+_DEFAULT_BURST = 100
 
 
-def _initial_metrics(context: ServerContext, count: int) -> dict[str, Any]:
+def _send_metrics(context: ServerContext, connection: WsConnection, count: int) -> None:
     metrics = context.state.metrics_history(count)
-    return {
-        "type": "initial_metrics",
-        "timestamp": time.time(),
-        "data": {
-            "metrics": metrics,
-            "count": len(metrics),
-            "current_seq": context.sequence.current_seq,
-        },
-    }
+    frame = InitialMetricsEnvelope.build(metrics, current_seq=context.sequence.current_seq)
+    connection.send_all(personal_texts(frame))
 
 
 def _go_live_fresh(context: ServerContext, connection: WsConnection) -> None:
-    connection.release()
     status = context.state.status_dict()
-    connection.send_json({"type": "initial_status", "data": status})
-    connection.send_json(
-        {"type": "state", "timestamp": time.time(), "data": context.state.state_frame()}
-    )
-    connection.send_json(_initial_metrics(context, context.config.initial_metrics_count))
+    for key in _REST_ONLY_STATUS_KEYS:
+        status.pop(key, None)
+    connection.send_all(personal_texts(InitialStatusEnvelope.build(status)))
+    connection.send_all(personal_texts(StateEnvelope.build(context.state.state_frame())))
+    if context.config.initial_metrics_count > 0:
+        _send_metrics(context, connection, context.config.initial_metrics_count)
+    connection.live = True
 
 
-def _start(context: ServerContext, connection: WsConnection, first: dict[str, Any] | None) -> None:
-    """Answer the first frame: resume and replay, or the fresh-connection snapshot.
-
-    Broadcasts made while the server waited for the first frame were held: a resume replays them
-    from the buffer, a fresh connection gets them before its snapshot (so ``seq`` only grows
-    and ``initial_metrics.current_seq`` covers them). Runs without awaiting, so no broadcast can
-    slip between the replay and going live.
-    """
-    if first is not None and first.get("type") == "resume":
-        decision = context.sequence.resume(first)
-        if decision.reason is None:
-            connection.send_json(
-                {
-                    "type": "resume_ok",
-                    "timestamp": time.time(),
-                    "data": {"replayed_count": len(decision.frames)},
-                }
-            )
-            for text in decision.frames:
-                connection.send(text)
-            connection.held, connection.live = None, True
+def _go_live(context: ServerContext, connection: WsConnection, first: str | bytes | None) -> None:
+    """Answer the first frame: resume and replay, or the fresh-connection frames; go live."""
+    try:
+        frame = read_json(first) if isinstance(first, str) else None
+    except (ValueError, HandlerCrashError):
+        frame = None
+    if isinstance(frame, dict) and frame.get("type") == "resume":
+        decision = context.sequence.resume(frame.get("data", {}))
+        if decision is not None and decision.reason is None:
+            connection.send_all(personal_texts(ResumeOkEnvelope.build(len(decision.frames))))
+            connection.send_all(list(decision.frames))
+            connection.live = True
             return
-        connection.send_json(
-            {"type": "resume_failed", "timestamp": time.time(), "data": {"reason": decision.reason}}
-        )
+        if decision is not None and decision.reason is not None:
+            connection.send_all(personal_texts(ResumeFailedEnvelope.build(decision.reason)))
     _go_live_fresh(context, connection)
-    if first is not None:
-        _handle(context, connection, first)
 
 
-def _handle(context: ServerContext, connection: WsConnection, frame: dict[str, Any]) -> None:
-    kind = frame.get("type")
-    if kind == "pong":
-        connection.pong.set()
-    elif kind == "subscribe_metrics":
-        data = frame.get("data")
-        count = data.get("max_count") if isinstance(data, dict) else None
-        if isinstance(count, int) and not isinstance(count, bool) and count > 0:
-            connection.send_json(_initial_metrics(context, min(count, _MAX_METRICS)))
+def _burst_size(data: object, default: int) -> int:
+    """How many metrics a ``subscribe_metrics`` with this ``data`` gets (1..``default``).
+
+    Raises:
+        HandlerCrashError: for ``data`` that is not an object, or an infinite ``max_count``.
+    """
+    data = data or {}
+    if not isinstance(data, dict):
+        raise HandlerCrashError("subscribe_metrics data is not an object")
+    requested = data.get("max_count")
+    try:
+        count = default if requested is None else int(requested)
+    except (TypeError, ValueError):
+        count = default
+    except OverflowError as exc:
+        raise HandlerCrashError("subscribe_metrics max_count is infinite") from exc
+    return max(1, min(count, default))
+
+
+def _handle(context: ServerContext, connection: WsConnection, text: str) -> None:
+    """A frame of a live connection: only ``subscribe_metrics`` is answered.
+
+    Raises:
+        HandlerCrashError: for a frame the real server's handler fails on.
+    """
+    try:
+        frame = read_json(text)
+    except ValueError:
+        return
+    if isinstance(frame, dict) and frame.get("type") == "subscribe_metrics":
+        default = context.config.initial_metrics_count or _DEFAULT_BURST
+        _send_metrics(context, connection, _burst_size(frame.get("data"), default))
 
 
 async def training_socket(request: web.Request) -> web.WebSocketResponse:
     """The ``/ws/training`` handler."""
     context = request.app[CONTEXT]
-    config = context.config
+    sequence = context.sequence
     async with accepted(request, "training") as (ws, connection):
         if connection is None:
             return ws
-        connection.hold(context.sequence.capacity)
-        connection.send_json(
-            {
-                "type": "connection_established",
-                "timestamp": time.time(),
-                "data": {
-                    "connections": context.connections.count("training"),
-                    "server_instance_id": context.sequence.instance_id,
-                    "server_start_time": context.sequence.start_time,
-                    "replay_buffer_capacity": context.sequence.capacity,
-                },
-            }
+        greeting = ConnectionEstablishedEnvelope.for_training(
+            connections=context.connections.count("training"),
+            server_instance_id=sequence.instance_id,
+            server_start_time=sequence.start_time,
+            replay_buffer_capacity=sequence.capacity,
         )
+        connection.send(greeting.to_json())
         try:
-            first = await receive(context, connection, config.resume_window)
+            first = await receive(context, connection, context.config.resume_window)
         except TimeoutError:
-            first = ""
-        if first is None:
-            return ws
-        _start(context, connection, parse_object(first) if isinstance(first, str) else None)
+            first = None
+        else:
+            if first is None:
+                return ws
+        _go_live(context, connection, first)
         async with background(pings(context, connection)):
-            while (message := await receive(context, connection)) is not None:
-                if isinstance(message, str) and (frame := parse_object(message)) is not None:
-                    _handle(context, connection, frame)
+            while isinstance(message := await receive(context, connection), str):
+                try:
+                    _handle(context, connection, message)
+                except HandlerCrashError:
+                    break
+            if message is not None:  # binary (the real server only reads text) or a crash
+                connection.abort()
     return ws

@@ -3,7 +3,9 @@
 ``validate_envelope(frame)`` turns a parsed frame, or its raw text or bytes, into the model of its
 ``type`` or into an ``UnknownEnvelope`` carrying a bounded label, and never raises. Each model has
 builders for the frames its sender emits (``ResumeEnvelope.build``, ``CommandEnvelope.build``,
-``MetricsEnvelope.build``...), and ``to_json()`` serialises any envelope for the wire.
+``MetricsEnvelope.build``...), and ``to_json()`` serialises any envelope for the wire. A broadcast
+whose JSON is longer than ``CHUNK_THRESHOLD_BYTES`` travels as ``chunked_message`` frames of
+``CHUNK_PAYLOAD_SIZE`` characters (``ChunkedMessageEnvelope.split``).
 """
 
 from juniper_cascor_protocol.envelope._base import BaseEnvelope
@@ -19,13 +21,19 @@ from juniper_cascor_protocol.envelope.connection import (
     PingEnvelope,
     PongEnvelope,
 )
-from juniper_cascor_protocol.envelope.control import CommandEnvelope, CommandResponseEnvelope
+from juniper_cascor_protocol.envelope.control import (
+    CommandEnvelope,
+    CommandRateLimitedEnvelope,
+    CommandResponseEnvelope,
+)
 from juniper_cascor_protocol.envelope.resume import (
     ResumeEnvelope,
     ResumeFailedEnvelope,
     ResumeOkEnvelope,
 )
 from juniper_cascor_protocol.envelope.training import (
+    CHUNK_PAYLOAD_SIZE,
+    CHUNK_THRESHOLD_BYTES,
     CandidateProgressEnvelope,
     CascadeAddEnvelope,
     ChunkedMessageEnvelope,
@@ -41,6 +49,8 @@ from juniper_cascor_protocol.envelope.unknown import UnknownEnvelope
 from juniper_cascor_protocol.envelope.validate import KNOWN_ENVELOPES, validate_envelope
 
 __all__ = [
+    "CHUNK_PAYLOAD_SIZE",
+    "CHUNK_THRESHOLD_BYTES",
     "KNOWN_ENVELOPES",
     "MALFORMED_TYPE_LABEL",
     "UNKNOWN_TYPE_BUDGET",
@@ -50,6 +60,7 @@ __all__ = [
     "CascadeAddEnvelope",
     "ChunkedMessageEnvelope",
     "CommandEnvelope",
+    "CommandRateLimitedEnvelope",
     "CommandResponseEnvelope",
     "ConnectionEstablishedEnvelope",
     "EventEnvelope",

@@ -3,7 +3,13 @@
 A command is ``{"type": "command", "command": <name>, "params": {...}?, "command_id": <id>?}``
 with no timestamp and no data. The answer's ``data`` echoes the command name and, on current
 servers, the ``command_id``; ``status`` is one of ``success``, ``error``, ``rate_limited``,
-``queued`` or ``timeout``. The greeting of this channel is in
+``queued`` or ``timeout``.
+
+juniper-cascor 0.12 sends its ``rate_limited`` answer in another shape: the fields at the top
+level, with no ``data`` and no timestamp, ``{"type": "command_response", "command": <name>,
+"status": "rate_limited", "retry_after": <seconds>, "command_id": <id>?}``
+(:class:`CommandRateLimitedEnvelope`). Both shapes share the type string; ``validate_envelope``
+tells them apart by the presence of ``data``. The greeting of this channel is in
 :mod:`juniper_cascor_protocol.envelope.connection`.
 """
 
@@ -12,13 +18,14 @@ from __future__ import annotations
 import uuid
 from typing import Any, Final, Literal, Self
 
-from pydantic import StrictFloat, StrictStr, model_validator
+from pydantic import Field, StrictFloat, StrictStr, model_validator
 
 from juniper_cascor_protocol.envelope._base import BaseEnvelope, FrameData, server_stamp
 
 __all__ = [
     "COMMAND_NAMES",
     "CommandEnvelope",
+    "CommandRateLimitedEnvelope",
     "CommandResponseData",
     "CommandResponseEnvelope",
     "CommandStatus",
@@ -70,7 +77,8 @@ class CommandEnvelope(BaseEnvelope):
 
 
 class CommandResponseData(FrameData):
-    """``command_response`` data; ``result.retry_after`` accompanies ``rate_limited``."""
+    """``command_response`` data; ``result.retry_after`` accompanies ``rate_limited`` in this
+    shape."""
 
     command: StrictStr
     status: CommandStatus
@@ -114,3 +122,25 @@ class CommandResponseEnvelope(BaseEnvelope):
             code=code,
         )
         return cls(data=data, **server_stamp(timestamp, None, None))
+
+
+class CommandRateLimitedEnvelope(BaseEnvelope):
+    """``command_response`` refusing a command for the rate limit, as juniper-cascor 0.12 sends
+    it: ``command``, ``status``, ``retry_after`` (seconds) and ``command_id`` (when the command
+    had one) at the top level, no ``data``, no timestamp."""
+
+    type: Literal["command_response"] = "command_response"
+    command: StrictStr
+    status: Literal["rate_limited"] = "rate_limited"
+    retry_after: StrictFloat = Field(ge=0)
+    command_id: StrictStr | None = None
+
+    @classmethod
+    def build(cls, command: str, retry_after: float, *, command_id: str | None = None) -> Self:
+        """Build a server's rate-limit answer (``command_id`` is left out when ``None``).
+
+        Raises:
+            pydantic.ValidationError: when ``retry_after`` is negative or a value has the wrong
+                type.
+        """
+        return cls(command=command, retry_after=retry_after, command_id=command_id)

@@ -4,9 +4,10 @@ Server to client: ``initial_status`` (fresh connections only, no timestamp), ``s
 ``initial_metrics``, ``metrics``, ``topology``, ``cascade_add``, ``candidate_progress``,
 ``event`` and ``chunked_message``. Client to server: ``subscribe_metrics``.
 
-``metrics`` data is free-form: current servers send ``epoch, train_loss, train_accuracy,
-val_loss, val_accuracy, hidden_units, phase``; servers of the 0.3 line send ``loss, accuracy,
-validation_loss, validation_accuracy, learning_rate`` and no ``seq``. Both validate.
+``metrics`` data is free-form: juniper-cascor 0.12 (like the 0.3 line, which sends no ``seq``)
+sends ``epoch, loss, accuracy, validation_loss, validation_accuracy, learning_rate,
+hidden_units, phase, ...``; some servers send ``train_loss, train_accuracy, val_loss,
+val_accuracy`` instead. Both validate.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ __all__ = [
 ]
 
 CHUNK_THRESHOLD_BYTES: Final = 60_000
-"""A broadcast whose JSON is longer than this is sent as ``chunked_message`` frames."""
+"""A frame whose JSON is longer than this is sent as ``chunked_message`` frames. Servers measure
+``json.dumps(frame)`` (default separators) before they add ``seq``; the payloads are slices of
+that text."""
 CHUNK_PAYLOAD_SIZE: Final = 32_000
 """Length of each chunk's payload slice."""
 
@@ -206,9 +209,11 @@ class ChunkedMessageEnvelope(BaseEnvelope):
         first_seq: int | None = None,
         slice_size: int = CHUNK_PAYLOAD_SIZE,
         timestamp: float | None = None,
+        emitted_at_monotonic: float | None = None,
     ) -> list[Self]:
         """Split a serialised broadcast into chunks of ``slice_size`` characters, the way a
-        server does; chunk ``i`` gets ``seq = first_seq + i`` when ``first_seq`` is given.
+        server does; chunk ``i`` gets ``seq = first_seq + i`` when ``first_seq`` is given, and
+        every chunk the ``emitted_at_monotonic`` stamp when given.
 
         Raises:
             ValueError: when ``slice_size`` is below 1.
@@ -218,7 +223,7 @@ class ChunkedMessageEnvelope(BaseEnvelope):
             raise ValueError(msg)
         slices = [frame_json[i : i + slice_size] for i in range(0, len(frame_json), slice_size)]
         slices = slices or [""]
-        stamp = server_stamp(timestamp, None, None)
+        stamp = server_stamp(timestamp, None, emitted_at_monotonic)
         return [
             cls(
                 data=ChunkedMessageData(

@@ -4,16 +4,22 @@ Text and bytes are parsed and validated in one pass by pydantic's JSON validator
 discriminated union of the known frames, so a well-formed known frame costs one call and takes no
 lock. Only when that fails is the frame looked at again, cheaply, to build an
 :class:`~juniper_cascor_protocol.envelope.unknown.UnknownEnvelope` with the right label.
+
+``command_response`` has two shapes: the answer with a ``data`` object
+(:class:`~juniper_cascor_protocol.envelope.control.CommandResponseEnvelope`) and juniper-cascor
+0.12's top-level ``rate_limited`` answer
+(:class:`~juniper_cascor_protocol.envelope.control.CommandRateLimitedEnvelope`); a second,
+callable discriminator picks between them by the presence of ``data``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Annotated, Final, TypeAlias, get_args
+from typing import Annotated, Final, TypeAlias
 
 import pydantic_core
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import Discriminator, Field, Tag, TypeAdapter, ValidationError
 
 from juniper_cascor_protocol.envelope._base import BaseEnvelope
 from juniper_cascor_protocol.envelope.connection import (
@@ -21,7 +27,11 @@ from juniper_cascor_protocol.envelope.connection import (
     PingEnvelope,
     PongEnvelope,
 )
-from juniper_cascor_protocol.envelope.control import CommandEnvelope, CommandResponseEnvelope
+from juniper_cascor_protocol.envelope.control import (
+    CommandEnvelope,
+    CommandRateLimitedEnvelope,
+    CommandResponseEnvelope,
+)
 from juniper_cascor_protocol.envelope.resume import (
     ResumeEnvelope,
     ResumeFailedEnvelope,
@@ -43,6 +53,24 @@ from juniper_cascor_protocol.envelope.unknown import malformed, unknown_from_obj
 
 __all__ = ["KNOWN_ENVELOPES", "KnownEnvelope", "validate_envelope"]
 
+_ANSWER_TAG: Final = "answer"
+_RATE_LIMITED_TAG: Final = "rate_limited_top_level"
+
+
+def _command_response_shape(frame: object) -> str:
+    """The tag of a ``command_response``: with a ``data`` object or the top-level form."""
+    if isinstance(frame, dict):
+        return _ANSWER_TAG if "data" in frame else _RATE_LIMITED_TAG
+    return _ANSWER_TAG if getattr(frame, "data", None) is not None else _RATE_LIMITED_TAG
+
+
+CommandResponse: TypeAlias = Annotated[
+    Annotated[CommandResponseEnvelope, Tag(_ANSWER_TAG)]
+    | Annotated[CommandRateLimitedEnvelope, Tag(_RATE_LIMITED_TAG)],
+    Discriminator(_command_response_shape),
+]
+"""Both shapes of ``command_response``."""
+
 KnownEnvelope: TypeAlias = Annotated[
     ConnectionEstablishedEnvelope
     | InitialStatusEnvelope
@@ -61,7 +89,7 @@ KnownEnvelope: TypeAlias = Annotated[
     | ResumeEnvelope
     | SubscribeMetricsEnvelope
     | CommandEnvelope
-    | CommandResponseEnvelope,
+    | CommandResponse,
     Field(discriminator="type"),
 ]
 """The union of the known frames, told apart by ``type``."""
@@ -69,9 +97,32 @@ KnownEnvelope: TypeAlias = Annotated[
 _ADAPTER: Final[TypeAdapter[KnownEnvelope]] = TypeAdapter(KnownEnvelope)
 
 KNOWN_ENVELOPES: Final[Mapping[str, type[BaseEnvelope]]] = MappingProxyType(
-    {model.model_fields["type"].default: model for model in get_args(get_args(KnownEnvelope)[0])}
+    {
+        model.model_fields["type"].default: model
+        for model in (
+            ConnectionEstablishedEnvelope,
+            InitialStatusEnvelope,
+            StateEnvelope,
+            InitialMetricsEnvelope,
+            MetricsEnvelope,
+            TopologyEnvelope,
+            CascadeAddEnvelope,
+            CandidateProgressEnvelope,
+            EventEnvelope,
+            ChunkedMessageEnvelope,
+            ResumeOkEnvelope,
+            ResumeFailedEnvelope,
+            PingEnvelope,
+            PongEnvelope,
+            ResumeEnvelope,
+            SubscribeMetricsEnvelope,
+            CommandEnvelope,
+            CommandResponseEnvelope,
+        )
+    }
 )
-"""Every known ``type`` string and its model."""
+"""Every known ``type`` string and its model (for ``command_response``, the shape with
+``data``; :class:`CommandRateLimitedEnvelope` is the other shape of that type)."""
 
 _MAX_REASON_ERRORS: Final = 3
 
@@ -84,7 +135,8 @@ def validate_envelope(frame: object) -> BaseEnvelope:
             ``bytearray`` or ``memoryview``, UTF-8 JSON). Anything else is malformed.
 
     Returns:
-        The model of its ``type`` (see ``KNOWN_ENVELOPES``) when the frame is well formed;
+        The model of its ``type`` (see ``KNOWN_ENVELOPES``; a top-level ``rate_limited``
+        ``command_response`` is a ``CommandRateLimitedEnvelope``) when the frame is well formed;
         otherwise an ``UnknownEnvelope`` whose ``type`` is the bounded label: the frame's type
         string while the unknown-type budget lasts (a known type that failed validation counts),
         ``"_unmatched"`` after it, and ``"_malformed"`` for invalid JSON, a non-object, or a
@@ -134,8 +186,12 @@ def _describe(failure: ValidationError) -> str:
     errors = failure.errors(include_url=False, include_context=False, include_input=False)
     parts = []
     for error in errors[:_MAX_REASON_ERRORS]:
-        # The first location element is the union's tag, i.e. the type string itself.
-        location = ".".join(str(part) for part in error["loc"][1:])
+        # The first location element is the union's tag, i.e. the type string itself; a
+        # ``command_response`` adds the tag of its shape.
+        loc = error["loc"][1:]
+        if loc and loc[0] in (_ANSWER_TAG, _RATE_LIMITED_TAG):
+            loc = loc[1:]
+        location = ".".join(str(part) for part in loc)
         parts.append(f"{location}: {error['msg']}" if location else error["msg"])
     if len(errors) > _MAX_REASON_ERRORS:
         parts.append(f"and {len(errors) - _MAX_REASON_ERRORS} more")

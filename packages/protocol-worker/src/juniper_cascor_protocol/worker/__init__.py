@@ -53,6 +53,7 @@ if TYPE_CHECKING:
         encode_sequence,
     )
     from juniper_cascor_protocol.worker.task_messages import (
+        NO_BEST_CORR_IDX,
         REQUIRED_TASK_TENSORS,
         ResultAck,
         TaskAssign,
@@ -87,6 +88,7 @@ _SUBMODULE_OF: dict[str, str] = {
     "MAX_WEIGHT_MAGNITUDE": "sequence",
     "TensorSequenceAssembler": "sequence",
     "encode_sequence": "sequence",
+    "NO_BEST_CORR_IDX": "task_messages",
     "REQUIRED_TASK_TENSORS": "task_messages",
     "ResultAck": "task_messages",
     "TaskAssign": "task_messages",
@@ -103,6 +105,7 @@ __all__ = [
     "MAX_RECENT_TASK_DURATIONS",
     "MAX_TEXT_FRAME_CHARS",
     "MAX_WEIGHT_MAGNITUDE",
+    "NO_BEST_CORR_IDX",
     "REQUIRED_TASK_TENSORS",
     "SUPPORTED_DTYPE_NAMES",
     "WORKER_ID_PATTERN",

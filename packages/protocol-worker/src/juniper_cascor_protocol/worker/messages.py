@@ -3,10 +3,11 @@
 One frozen dataclass per message. ``from_dict``/``from_json`` validate every field and raise
 ``WorkerProtocolError`` naming the offending one; ``to_dict``/``to_json`` write the wire form.
 
-Unknown keys: unknown keys of a message, and of its closed sub-objects (``capabilities``,
-the ``data`` of ``connection_established`` and ``registration_ack``, manifest entries), are
-accepted and dropped, so ``to_dict`` writes exactly the documented fields. The open objects
-``candidate_data``, ``training_params`` and ``details`` keep every key they arrive with.
+Unknown keys: unknown keys of a message, and of its closed sub-objects (the ``data`` of
+``connection_established`` and ``registration_ack``, manifest entries), are accepted and
+dropped, so ``to_dict`` writes exactly the documented fields. The open objects
+``capabilities``, ``candidate_data``, ``training_params`` and ``details`` keep every key they
+arrive with.
 A nullable field (``rss_mb``, ``error_message``...) may be omitted or ``null``; both read as
 ``None``.
 """
@@ -102,7 +103,11 @@ class ConnectionEstablished(WorkerMessage):
 
 @record
 class WorkerCapabilities(Record):
-    """What a worker reports about its host when it registers."""
+    """The host facts a worker usually reports in ``register``; ``to_dict`` writes them.
+
+    The server takes ``capabilities`` as a free-form object, so this is a convenience for
+    building one, not a schema: ``Register`` accepts any JSON object.
+    """
 
     cpu_cores: int
     gpu: bool
@@ -112,25 +117,8 @@ class WorkerCapabilities(Record):
     torch_version: str | None = None
     numpy_version: str | None = None
 
-    @classmethod
-    def read(cls, fields: Fields) -> WorkerCapabilities:
-        """Build the capabilities from their object's reader.
-
-        Raises:
-            WorkerProtocolError: When a field is missing, mistyped or out of range.
-        """
-        return cls(
-            cpu_cores=fields.integer("cpu_cores", minimum=1),
-            gpu=fields.boolean("gpu"),
-            python_version=fields.string("python_version"),
-            os=fields.string("os"),
-            gpu_name=fields.optional_string("gpu_name"),
-            torch_version=fields.optional_string("torch_version"),
-            numpy_version=fields.optional_string("numpy_version"),
-        )
-
     def to_dict(self) -> dict[str, Any]:
-        """Return the wire form."""
+        """Return the capabilities object."""
         return {
             "cpu_cores": self.cpu_cores,
             "gpu": self.gpu,
@@ -144,17 +132,21 @@ class WorkerCapabilities(Record):
 
 @record
 class Register(WorkerMessage):
-    """A worker's first message: its proposed id and its capabilities."""
+    """A worker's first message: its proposed id and its capabilities.
+
+    ``capabilities`` is a free-form JSON object (``{"cpu_cores": 1}`` will do); every key is
+    kept. ``WorkerCapabilities(...).to_dict()`` builds the usual one.
+    """
 
     type: ClassVar[WorkerMessageType] = WorkerMessageType.REGISTER
     worker_id: str
-    capabilities: WorkerCapabilities
+    capabilities: Mapping[str, Any]
 
     @classmethod
     def _read(cls, fields: Fields) -> Self:
         return cls(
             worker_id=fields.string("worker_id", pattern=WORKER_ID_PATTERN),
-            capabilities=WorkerCapabilities.read(fields.nested("capabilities")),
+            capabilities=fields.json_object("capabilities"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -162,7 +154,7 @@ class Register(WorkerMessage):
         return {
             "type": self.type.value,
             "worker_id": self.worker_id,
-            "capabilities": self.capabilities.to_dict(),
+            "capabilities": dict(self.capabilities),
         }
 
 

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 REQUIRED_TASK_TENSORS: tuple[str, ...] = ("candidate_input", "residual_error")
 """Tensors every ``task_assign`` manifest must list."""
+NO_BEST_CORR_IDX = -1
+"""The ``best_corr_idx`` of a result that has no best output column (a failed task)."""
 _MAX_DIMENSION = 0xFFFF_FFFF
 
 
@@ -162,7 +164,12 @@ class TaskAssign(WorkerMessage):
 
 @record
 class TaskResult(WorkerMessage):
-    """A worker's result for one task; its tensors (``weights``, ``bias``...) follow."""
+    """A worker's result for one task; its tensors (``weights``, ``bias``...) follow.
+
+    A failed task (``success: false``, with ``error_message``) may carry an empty
+    ``candidate_uuid`` and ``activation_name``, ``best_corr_idx`` ``NO_BEST_CORR_IDX`` and an
+    empty manifest, as workers answer a task they could not even read.
+    """
 
     type: ClassVar[WorkerMessageType] = WorkerMessageType.TASK_RESULT
     task_id: str
@@ -184,15 +191,15 @@ class TaskResult(WorkerMessage):
         return cls(
             task_id=fields.string("task_id"),
             candidate_id=fields.integer("candidate_id"),
-            candidate_uuid=fields.string("candidate_uuid"),
+            candidate_uuid=fields.string("candidate_uuid", empty=True),
             correlation=fields.number("correlation", minimum=0, maximum=1),
             success=fields.boolean("success"),
             epochs_completed=fields.integer("epochs_completed"),
-            activation_name=fields.string("activation_name"),
+            activation_name=fields.string("activation_name", empty=True),
             all_correlations=fields.number_list("all_correlations"),
             numerator=fields.number("numerator"),
             denominator=fields.number("denominator"),
-            best_corr_idx=fields.integer("best_corr_idx"),
+            best_corr_idx=fields.integer("best_corr_idx", minimum=NO_BEST_CORR_IDX),
             tensor_manifest=read_tensor_manifest(fields),
             error_message=fields.optional_string("error_message"),
         )

@@ -122,11 +122,22 @@ class Fields:
         return Fields(self._required(key), self.name(key))
 
     def string(
-        self, key: str, *, pattern: re.Pattern[str] | None = None, choices: Collection[str] = ()
+        self,
+        key: str,
+        *,
+        pattern: re.Pattern[str] | None = None,
+        choices: Collection[str] = (),
+        empty: bool = False,
     ) -> str:
-        """Return the required non-empty string under ``key``, matching ``pattern``/``choices``."""
+        """Return the required string under ``key``, matching ``pattern``/``choices``.
+
+        It must not be empty unless ``empty`` is true.
+        """
         value = self._required(key)
-        if not isinstance(value, str) or not value:
+        if not isinstance(value, str):
+            kind = "string" if empty else "non-empty string"
+            self.fail(key, f"must be a {kind}, got {_kind(value)}")
+        if not value and not empty:
             self.fail(key, f"must be a non-empty string, got {_kind(value)}")
         if pattern is not None and not pattern.match(value):
             self.fail(key, f"must match {pattern.pattern}, got {_shown(value)}")

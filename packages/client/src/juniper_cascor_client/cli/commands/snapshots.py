@@ -21,9 +21,9 @@ __all__ = ["register"]
 
 _COLUMNS = (
     ("id", "id"),
-    ("description", "description"),
     ("size_bytes", "bytes"),
     ("modified", "modified"),
+    ("path", "path"),
 )
 
 
@@ -34,7 +34,11 @@ def register(commands: SubParsers, common: argparse.ArgumentParser) -> None:
     save = add_command(actions, common, "save", help="save the current network", handler=run_save)
     save.add_argument("--description", default="", help="a note stored with the snapshot")
     load = add_command(
-        actions, common, "load", help="restore the network from a snapshot", handler=run_load
+        actions,
+        common,
+        "load",
+        help="restore the network from a snapshot, for inspection",
+        handler=run_load,
     )
     load.add_argument("snapshot_id", metavar="ID", help="the snapshot's id")
 
@@ -68,7 +72,9 @@ def run_save(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_load(args: argparse.Namespace, ctx: Context) -> int:
-    """Restore a snapshot (JSON: the server's answer, ``{"snapshot_id", "status"}``).
+    """Restore a snapshot for inspection (JSON: the server's answer: ``snapshot_id``,
+    ``status``, ``fsm_state`` (``INVESTIGATING``: a start is refused until the snapshot is
+    retrained or resumed), ``operation``, ``time_index`` and ``training_params``).
 
     Raises:
         JuniperCascorValidationError: When the id is malformed.

@@ -56,7 +56,12 @@ def register(commands: SubParsers, common: argparse.ArgumentParser) -> None:
         metavar="N",
         help="CSV only: the number of trailing target columns (default: 1)",
     )
-    parser.add_argument("--epochs", type=positive_int, metavar="N", help="epoch budget of the run")
+    parser.add_argument(
+        "--epochs",
+        type=positive_int,
+        metavar="N",
+        help="epochs of the first output-training pass (the network then grows as usual)",
+    )
     parser.add_argument(
         "--recreate", action="store_true", help="replace an existing network with a new one"
     )
@@ -89,7 +94,7 @@ def run_train(args: argparse.Namespace, ctx: Context) -> int:
         )
         document: dict[str, Any] = {"network": network, "created": created, "samples": len(data)}
         ctx.out.note(
-            f"{'created' if created else 'using'} network {network.get('network_id', '')} "
+            f"{'created' if created else 'using'} network {network.get('uuid', '')} "
             f"({data.input_size} inputs, {data.output_size} outputs); "
             f"training on {len(data)} samples from {args.data}"
         )

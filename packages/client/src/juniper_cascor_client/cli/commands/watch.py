@@ -13,6 +13,7 @@ from rich.console import Console
 from juniper_cascor_client.cli.commands._base import (
     SubParsers,
     add_command,
+    object_of,
     positive_float,
     positive_int,
 )
@@ -25,7 +26,7 @@ __all__ = ["register", "render_run", "watch_run"]
 
 _SUMMARY_LABELS = (
     ("status", "status"),
-    ("outcome", "outcome"),
+    ("completion_reason", "completion"),
     ("epochs", "epochs"),
     ("final_loss", "final loss"),
     ("final_accuracy", "final accuracy"),
@@ -83,14 +84,15 @@ def watch_run(
     duration: float | None = None,
     begin: Callable[[], Awaitable[object]] | None = None,
 ) -> RunRecord:
-    """Follow a run with the live view (or quietly with ``--json``), blocking until it stops.
+    """Follow a run with the live view (or quietly with ``--json``), blocking until it stops;
+    a finished run's ``completion_reason`` is then read from the training status.
 
     Raises:
         JuniperCascorClientError: As :func:`~juniper_cascor_client.cli.follow.follow_training`.
     """
     view = QuietRunView() if ctx.out.json_mode else LiveRunView(ctx.out.console, title=title)
     with view.showing():
-        return asyncio.run(
+        asyncio.run(
             follow_training(
                 ctx.url,
                 api_key=ctx.api_key,
@@ -102,6 +104,11 @@ def watch_run(
                 duration=duration,
             )
         )
+    if record.finished:
+        with ctx.client() as client:
+            status = object_of(client.get_training_status(), "training status")
+        record.completion_reason = status.get("completion_reason")
+    return record
 
 
 def render_run(console: Console, record: RunRecord, *, title: str) -> None:
