@@ -81,18 +81,23 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         yield Target(server.http_url, keys[0] if keys else None, server)
         return
     yield real
-    _stop_training(real)
+    _leave_idle(real)
 
 
-def _stop_training(target: Target) -> None:
-    """Leave a real server idle for the next test."""
+def _leave_idle(target: Target) -> None:
+    """Leave a real server idle for the next test: stopped, then reset.
+
+    The reset also leaves ``INVESTIGATING``, ``RESUME_READY`` and ``REPLAYING`` (after a
+    snapshot restore), where the real server refuses to create a network or start training.
+    """
     with target.client() as client:
-        try:
-            client.stop_training()
-        except JuniperCascorConflictError:
-            pass
-        except JuniperCascorClientError as exc:
-            pytest.fail(f"could not stop training on {target.http_url}: {exc}")
+        for step in (client.stop_training, client.reset_training):
+            try:
+                step()
+            except JuniperCascorConflictError:
+                pass
+            except JuniperCascorClientError as exc:
+                pytest.fail(f"could not leave {target.http_url} idle: {exc}")
 
 
 @pytest.fixture

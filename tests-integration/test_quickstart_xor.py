@@ -51,7 +51,9 @@ async def test_xor_quick_start_converges_while_watched(
     assert metrics[-1]["accuracy"] == 1.0
     added = watch.of_type("cascade_add", since)
     assert added, "no hidden unit was installed (XOR needs one)"
-    assert [m["data"]["total_hidden_units"] for m in added] == list(range(1, len(added) + 1))
+    totals = [m["data"]["total_hidden_units"] for m in added]
+    assert totals == sorted(set(totals)), f"hidden unit counts do not grow: {totals}"
+    assert totals[0] >= 1
 
     status = client.get_training_status()["data"]
     assert status["training_active"] is False
