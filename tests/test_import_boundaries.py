@@ -34,7 +34,12 @@ def loaded_modules(import_path: str) -> set[str]:
 @pytest.mark.parametrize(
     ("import_path", "forbidden"),
     [
+        ("juniper_cascor_protocol", {"pydantic", "pydantic_core", "websockets", "requests"}),
         ("juniper_cascor_protocol.worker", {"pydantic", "pydantic_core", "websockets", "requests"}),
+        (
+            "juniper_cascor_protocol_compat",
+            {"juniper_cascor_protocol", "numpy", "pydantic", "websockets", "requests"},
+        ),
         ("juniper_cascor_protocol.envelope", {"numpy", "websockets", "requests"}),
         ("juniper_cascor_client_rest", {"websockets", "pydantic", "pydantic_core", "numpy"}),
         ("juniper_cascor_client_streams", {"requests", "urllib3", "numpy"}),

@@ -6,7 +6,9 @@ pip to install, which is what a slim worker image really gets. Run from the work
     uv run python tools/check_wheels.py [--dist-dir DIR]
 
 Exits non-zero, listing every broken rule, when a wheel requires something it must not, misses
-something it needs, or pins a sibling of ours to anything but a range.
+something it needs, pins a sibling of ours to anything but a range, ships
+``juniper_cascor_protocol/__init__.py`` without being protocol-worker (or protocol-worker lacks
+it), or ships a file that another wheel also ships.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 OURS = re.compile(r"^juniper-cascor-")
+
+# The one file of the shared ``juniper_cascor_protocol`` package, and the distribution owning it.
+PROTOCOL_INIT = "juniper_cascor_protocol/__init__.py"
+PROTOCOL_INIT_OWNER = "juniper-cascor-protocol-worker"
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,12 @@ RULES: dict[str, Rule] = {
         requires=frozenset({"pydantic"}),
         forbids=frozenset({"numpy", "websockets", "requests"}),
         only_ours=frozenset(),
+    ),
+    "juniper-cascor-protocol": Rule(
+        import_path="juniper_cascor_protocol_compat",
+        requires=frozenset({"juniper-cascor-protocol-worker", "juniper-cascor-protocol-envelope"}),
+        forbids=THIRD_PARTY_HEAVY,
+        only_ours=frozenset({"juniper-cascor-protocol-worker", "juniper-cascor-protocol-envelope"}),
     ),
     "juniper-cascor-client-core": Rule(
         import_path="juniper_cascor_client_core",
@@ -85,7 +97,13 @@ RULES: dict[str, Rule] = {
     ),
     "juniper-cascor-client": Rule(
         import_path="juniper_cascor_client",
-        requires=frozenset({"juniper-cascor-client-rest", "juniper-cascor-client-streams"}),
+        requires=frozenset(
+            {
+                "juniper-cascor-client-rest",
+                "juniper-cascor-client-streams",
+                "juniper-cascor-protocol",
+            }
+        ),
         forbids=frozenset({"juniper-cascor-fake-server", "aiohttp"}),
         extras={
             "testing": frozenset({"juniper-cascor-fake-server"}),
@@ -139,8 +157,10 @@ def check(name: str, requirements: list[Requirement], files: set[str]) -> list[s
     problems = []
     if f"{rule.import_path}/py.typed" not in files:
         problems.append(f"{name}: wheel lacks {rule.import_path}/py.typed")
-    if "juniper_cascor_protocol/__init__.py" in files:
-        problems.append(f"{name}: juniper_cascor_protocol must stay a namespace package")
+    if name == PROTOCOL_INIT_OWNER and PROTOCOL_INIT not in files:
+        problems.append(f"{name}: wheel lacks {PROTOCOL_INIT}")
+    elif name != PROTOCOL_INIT_OWNER and PROTOCOL_INIT in files:
+        problems.append(f"{name}: only {PROTOCOL_INIT_OWNER} may ship {PROTOCOL_INIT}")
     unconditional = {r.name for r in requirements if "extra ==" not in r.marker}
     for missing in sorted(rule.requires - unconditional):
         problems.append(f"{name}: must require {missing}")
@@ -164,6 +184,20 @@ def check(name: str, requirements: list[Requirement], files: set[str]) -> list[s
     return problems
 
 
+def shared_files(files_by_name: dict[str, set[str]]) -> list[str]:
+    """Return one problem per file that more than one wheel ships (installers would clash)."""
+    owners: dict[str, list[str]] = {}
+    for name, files in sorted(files_by_name.items()):
+        for file in files:
+            if not file.endswith("/"):
+                owners.setdefault(file, []).append(name)
+    return [
+        f"{file}: shipped by {' and '.join(names)}"
+        for file, names in sorted(owners.items())
+        if len(names) > 1
+    ]
+
+
 def build(dist_dir: Path) -> list[Path]:
     uv = os.environ.get("UV", "uv")  # ``uv run`` names its own executable in $UV
     subprocess.run(
@@ -179,15 +213,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         wheels = build(args.dist_dir or Path(tmp))
-        seen: set[str] = set()
+        files_by_name: dict[str, set[str]] = {}
         problems: list[str] = []
         for wheel in wheels:
             name, requirements, files = wheel_metadata(wheel)
-            seen.add(name)
+            files_by_name[name] = files
             problems += check(name, requirements, files)
             shown = ", ".join(f"{r.name}{r.specifier}" for r in requirements if not r.marker)
             print(f"{wheel.name}: requires [{shown}]")
+        seen = set(files_by_name)
         problems += [f"{name}: no wheel was built" for name in sorted(set(RULES) - seen)]
+        problems += shared_files(files_by_name)
     for problem in problems:
         print(f"FAIL {problem}", file=sys.stderr)
     print(f"wheel check: {len(seen)} wheels, {len(problems)} problems")

@@ -10,6 +10,7 @@ from juniper_cascor_client_core import (
     API_KEY_ENV,
     ApiKey,
     JuniperCascorConfigurationError,
+    check_api_key,
     redact,
     resolve_api_key,
 )
@@ -81,3 +82,17 @@ def test_printable_ascii_keys_are_accepted() -> None:
     key = resolve_api_key("  Ab0-_.~+/=:!*  ")
     assert key is not None
     assert key.reveal() == "Ab0-_.~+/=:!*"
+
+
+def test_check_api_key_names_the_source_never_the_key() -> None:
+    with pytest.raises(JuniperCascorConfigurationError) as caught:
+        check_api_key("k-bad\n4c1d", "X-API-Key header of client.session")
+    assert "X-API-Key header of client.session" in str(caught.value)
+    assert "4c1d" not in str(caught.value)
+    with pytest.raises(JuniperCascorConfigurationError, match=f"{API_KEY_ENV} environment"):
+        resolve_api_key(None, environ={API_KEY_ENV: "k-bad\r4c1d"})
+
+
+def test_check_api_key_trims_and_treats_blank_as_no_key() -> None:
+    assert check_api_key("   ", "api_key argument") is None
+    assert check_api_key(" k-1 ", "api_key argument") == ApiKey("k-1")

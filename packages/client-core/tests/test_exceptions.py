@@ -15,6 +15,7 @@ from juniper_cascor_client_core.exceptions import (
     JuniperCascorCommandError,
     JuniperCascorConfigurationError,
     JuniperCascorConnectionError,
+    JuniperCascorNotFoundError,
     JuniperCascorRateLimitedError,
     JuniperCascorStreamClosedError,
     JuniperCascorValidationError,
@@ -33,6 +34,7 @@ SAMPLES: list[JuniperCascorClientError] = [
     JuniperCascorCommandError("no such", command="jump", command_id="c-1", code="unknown_command"),
     JuniperCascorAuthenticationError("refused", close_code=4001),
     JuniperCascorConfigurationError("base URL has no host: ''"),
+    JuniperCascorNotFoundError("HTTP 404: gone", status_code=404, code="SNAPSHOT_ABSENT"),
 ]
 
 
@@ -78,3 +80,12 @@ def test_defaults_are_none() -> None:
     assert (error.status_code, error.detail, error.response) == (None, None, None)
     command = JuniperCascorCommandError("x")
     assert (command.command, command.command_id, command.code) == (None, None, None)
+
+
+def test_every_error_carries_the_servers_code() -> None:
+    error = JuniperCascorNotFoundError("HTTP 404: gone", status_code=404, code="SNAPSHOT_ABSENT")
+    assert error.code == "SNAPSHOT_ABSENT"
+    assert repr(error) == (
+        "JuniperCascorNotFoundError('HTTP 404: gone', status_code=404, code='SNAPSHOT_ABSENT')"
+    )
+    assert JuniperCascorClientError("x").code is None

@@ -5,13 +5,18 @@ default it answers 200 with a success envelope echoing the request; tests queue 
 ``server.push(**fields)`` (the fields of :class:`Reply`: status, headers, body, delay, dropping
 the connection after reading the request, closing it after answering, trickling the body out a
 byte at a time) or install a
-``responder`` that returns those fields (or ``None`` for the default) per request.
+``responder`` that returns those fields (or ``None`` for the default) per request. With
+``tls=(certificate, key)`` it serves HTTPS (``tls_server`` makes a self-signed certificate for
+``127.0.0.1`` with the ``openssl`` command).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import socket
+import ssl
+import subprocess
 import sys
 import threading
 import time
@@ -19,6 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -71,14 +77,20 @@ def envelope(data: Any) -> dict[str, Any]:
 class LoopbackServer:
     """The scriptable server; see the module docstring."""
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, tls: tuple[Path, Path] | None = None) -> None:
         self._lock = threading.Lock()
         self._replies: deque[Reply] = deque()
         self._requests: list[Recorded] = []
         self.responder: Callable[[Recorded], dict[str, Any] | None] | None = None
         self._httpd = _Server(("127.0.0.1", port), _Handler)
         self._httpd.owner = self  # type: ignore[attr-defined]
-        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        scheme = "http"
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self._httpd.server_address[1]}"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
         )
@@ -191,6 +203,30 @@ def _encode(body: Any, recorded: Recorded) -> tuple[bytes, str]:
 @pytest.fixture
 def server() -> Iterator[LoopbackServer]:
     srv = LoopbackServer()
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for ``127.0.0.1`` and its key (needs ``openssl``)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is not available")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subject = ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+    files = ["-keyout", str(key), "-out", str(cert)]
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", *subject, *files],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return cert, key
+
+
+@pytest.fixture
+def tls_server(self_signed: tuple[Path, Path]) -> Iterator[LoopbackServer]:
+    srv = LoopbackServer(tls=self_signed)
     yield srv
     srv.close()
 

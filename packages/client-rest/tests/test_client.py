@@ -157,7 +157,10 @@ def test_call_after_close_raises_a_clear_error(server: Any, client: JuniperCasco
     client.close()
     with pytest.raises(JuniperCascorClientError, match="JuniperCascorClient is closed"):
         client.get_training_status()
-    with pytest.raises(JuniperCascorClientError, match="closed"):
+    with (
+        pytest.warns(DeprecationWarning, match="_post"),
+        pytest.raises(JuniperCascorClientError, match="closed"),
+    ):
         client._post("/training/stop")
     assert server.requests == []
 

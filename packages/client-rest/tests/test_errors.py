@@ -175,6 +175,33 @@ def test_status_maps_to_exception_with_fields(
     assert "[{" not in str(error)  # a list of errors is never shown as a Python repr
 
 
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        (current("SNAPSHOT_ABSENT", "Snapshot 'x' not found"), "SNAPSHOT_ABSENT"),
+        (current("HTTP_404", "No network created"), "HTTP_404"),
+        (current("VALIDATION_ERROR", "", VALIDATION_LIST), "VALIDATION_ERROR"),
+        ({"status": "error", "error": {"code": "HTTP_404"}}, "HTTP_404"),
+        ({"detail": "Not Found"}, None),
+        ({"status": "error", "error": {"code": 404, "message": "m"}}, None),
+        ({"status": "error", "error": {"code": "", "message": "m"}}, None),
+        ("plain text", None),
+    ],
+    ids=["semantic", "http", "validation", "code only", "legacy", "number", "empty", "text"],
+)
+def test_error_carries_the_servers_code(
+    server: Any, make_client: Any, body: Any, code: str | None
+) -> None:
+    client = make_client(retries=0)
+    server.push(status=404, body=body)
+    with pytest.raises(JuniperCascorNotFoundError) as caught:
+        client.get_snapshot("x")
+    assert caught.value.code == code
+    assert (f"code={code!r}" in repr(caught.value)) is (code is not None)
+    clone = pickle.loads(pickle.dumps(caught.value))
+    assert clone.code == code
+
+
 def test_429_carries_retry_after(server: Any, make_client: Any) -> None:
     client = make_client(retries=0)
     server.push(status=429, body={"detail": "slow down"}, headers={"Retry-After": "7"})
@@ -263,11 +290,11 @@ def test_read_timeout_is_a_timeout_error(server: Any, make_client: Any) -> None:
 
 def test_error_message_wins_over_legacy_detail() -> None:
     body = json.dumps({**current("X", "the message"), "detail": "the legacy detail"})
-    assert describe_error_body(body.encode()) == ("the message", "the legacy detail")
+    assert describe_error_body(body.encode()) == ("the message", "the legacy detail", "X")
 
 
 def test_long_text_body_is_trimmed() -> None:
-    message, _ = describe_error_body(b"x" * 5000)
+    message, *_ = describe_error_body(b"x" * 5000)
     assert message is not None
     assert len(message) == 200
     assert message.endswith("...")
@@ -275,7 +302,7 @@ def test_long_text_body_is_trimmed() -> None:
 
 def test_validation_items_without_loc_or_msg_render_as_json() -> None:
     detail = [{"msg": "bad"}, "plain", {"loc": "oops", "msg": "m"}, {"code": 1}, 5]
-    message, _ = describe_error_body(json.dumps({"detail": detail}).encode())
+    message, *_ = describe_error_body(json.dumps({"detail": detail}).encode())
     assert message == 'bad; plain; m; {"code":1}; 5'
 
 
@@ -288,7 +315,7 @@ json_values = st.recursive(
 
 @given(st.binary())
 def test_describe_never_raises_on_any_bytes(content: bytes) -> None:
-    message, _ = describe_error_body(content)
+    message, *_ = describe_error_body(content)
     assert message is None or isinstance(message, str)
 
 
@@ -302,5 +329,5 @@ def test_describe_never_raises_on_any_bytes(content: bytes) -> None:
     )
 )
 def test_describe_never_raises_on_envelope_like_json(body: dict[str, Any]) -> None:
-    message, _ = describe_error_body(json.dumps(body).encode())
+    message, *_ = describe_error_body(json.dumps(body).encode())
     assert message is None or (isinstance(message, str) and message)

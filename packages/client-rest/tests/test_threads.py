@@ -21,9 +21,8 @@ def test_eight_threads_share_one_client_for_1000_calls(
             if i % 5 == 0:
                 echoed = client.update_params({"tag": tag})["data"]["body"]["tag"]
             else:
-                echoed = client._get("/training/status", params={"tag": tag})["data"]["query"][
-                    "tag"
-                ][0]
+                answer = client.request("GET", "/training/status", params={"tag": tag})
+                echoed = answer["data"]["query"]["tag"][0]
             seen.append((tag, echoed))
         return seen
 

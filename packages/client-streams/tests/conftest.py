@@ -16,11 +16,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
+from juniper_cascor_client_streams import UNRECOGNIZED_FRAMES_METRIC
 from juniper_cascor_client_streams._loop_thread import LoopThread
 from juniper_cascor_protocol.envelope import ChunkedMessageEnvelope, reset_unknown_label_state
 
@@ -272,6 +274,27 @@ class CascorServer:
             pass
         finally:
             self.control.remove(peer)
+
+
+def count_unrecognised(frame_type: str | None = None, endpoint: str | None = None) -> float:
+    """Sum of the unrecognised-frame counter's samples matching the given labels."""
+    total = 0.0
+    for family in REGISTRY.collect():
+        for sample in family.samples:
+            if sample.name != UNRECOGNIZED_FRAMES_METRIC:
+                continue
+            if frame_type is not None and sample.labels.get("type") != frame_type:
+                continue
+            if endpoint is not None and sample.labels.get("endpoint") != endpoint:
+                continue
+            total += sample.value
+    return total
+
+
+@pytest.fixture
+def unrecognised() -> Callable[..., float]:
+    """``unrecognised(type=None, endpoint=None)``: the unrecognised frames counted so far."""
+    return count_unrecognised
 
 
 @pytest.fixture(autouse=True)

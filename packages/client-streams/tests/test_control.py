@@ -11,6 +11,7 @@ import pytest
 
 from juniper_cascor_client_core import (
     JuniperCascorCommandError,
+    JuniperCascorConfigurationError,
     JuniperCascorOverloadError,
     JuniperCascorRateLimitedError,
     JuniperCascorStreamClosedError,
@@ -18,6 +19,7 @@ from juniper_cascor_client_core import (
     JuniperCascorValidationError,
 )
 from juniper_cascor_client_streams import CascorControlStream, ReconnectPolicy
+from juniper_cascor_client_streams.control import MAX_RATE_LIMITED_RETRIES
 
 
 async def never_answer(peer: Any, frame: dict[str, Any]) -> None:
@@ -273,16 +275,14 @@ async def test_a_top_level_rate_limited_answer_answers_its_command(server) -> No
             peer.push(server.answer(frame, result={"ok": True}))
 
     server.on_command = limit_pause
-    async with CascorControlStream(server.url) as control:
-        stop, pause = await asyncio.gather(control.stop(), control.pause())
-        with pytest.raises(JuniperCascorRateLimitedError) as limited:
-            await control.command("pause", raise_on_error=True)
+    async with CascorControlStream(server.url) as control:  # raise_on_error is off
+        stop, pause = await asyncio.gather(control.stop(), control.pause(), return_exceptions=True)
         assert control.pending_commands == 0
+    assert isinstance(stop, dict)
     assert stop["data"]["status"] == "success"
-    assert (pause["status"], pause["retry_after"]) == ("rate_limited", 0.3)
-    assert pause["command"] == "pause"
-    assert "data" not in pause
-    assert limited.value.retry_after == 0.3
+    assert isinstance(pause, JuniperCascorRateLimitedError)
+    assert pause.retry_after == 0.3
+    assert "'pause'" in str(pause)
 
 
 async def test_a_top_level_rate_limited_answer_without_id_answers_the_oldest(server) -> None:
@@ -310,3 +310,91 @@ async def test_an_unusable_top_level_retry_after_still_raises_rate_limited(
         with pytest.raises(JuniperCascorRateLimitedError) as limited:
             await control.stop()
     assert limited.value.retry_after is None
+
+
+def old_shape_rate_limited(frame: dict[str, Any], retry_after: object = 0.1) -> dict[str, Any]:
+    """The rate-limit answer of servers before 0.12: ``data.result.retry_after``."""
+    data = top_level_rate_limited(frame, retry_after)
+    del data["type"], data["retry_after"]
+    data["result"] = {"retry_after": retry_after}
+    return {"type": "command_response", "timestamp": time.time(), "data": data}
+
+
+@pytest.mark.parametrize("shape", [top_level_rate_limited, old_shape_rate_limited])
+async def test_rate_limited_raises_at_once_in_either_shape(server, shape) -> None:
+    async def limit(peer: Any, frame: dict[str, Any]) -> None:
+        peer.push(shape(frame, 0.25))
+
+    server.on_command = limit
+    async with CascorControlStream(server.url, raise_on_error=False) as control:
+        with pytest.raises(JuniperCascorRateLimitedError) as limited:
+            await control.set_params({"learning_rate": 0.1}, timeout=30.0)
+        assert control.pending_commands == 0
+    assert limited.value.retry_after == 0.25
+
+
+def limited_then_success(server: Any, times: int, retry_after: object = 0.01) -> Any:
+    """A handler answering ``rate_limited`` to the first ``times`` frames, then success."""
+    answered = 0
+
+    async def handler(peer: Any, frame: dict[str, Any]) -> None:
+        nonlocal answered
+        answered += 1
+        if answered <= times:
+            peer.push(top_level_rate_limited(frame, retry_after))
+        else:
+            peer.push(server.answer(frame, result=frame.get("params")))
+
+    return handler
+
+
+async def test_retry_rate_limited_sends_the_same_command_again(server) -> None:
+    server.on_command = limited_then_success(server, 2)
+    async with CascorControlStream(server.url, retry_rate_limited=True) as control:
+        result = await control.set_params({"learning_rate": 0.1}, timeout=30.0)
+        sent = list(server.control[0].received)
+    assert result["data"]["status"] == "success"
+    assert result["data"]["result"] == {"learning_rate": 0.1}
+    assert len(sent) == 3
+    assert len({frame["command_id"] for frame in sent}) == 1
+    assert all(frame["params"] == {"learning_rate": 0.1} for frame in sent)
+
+
+async def test_a_retry_that_does_not_fit_the_deadline_is_not_made(server) -> None:
+    server.on_command = limited_then_success(server, 1, retry_after=60.0)
+    async with CascorControlStream(server.url) as control:
+        with pytest.raises(JuniperCascorRateLimitedError) as limited:
+            await control.set_params({"learning_rate": 0.1}, timeout=30.0, retry_rate_limited=True)
+        assert len(server.control[0].received) == 1
+    assert limited.value.retry_after == 60.0
+
+
+async def test_rate_limit_retries_are_bounded_in_number(server) -> None:
+    server.on_command = limited_then_success(server, 10**6, retry_after=0)
+    async with CascorControlStream(server.url, retry_rate_limited=True) as control:
+        with pytest.raises(JuniperCascorRateLimitedError):
+            await control.command("stop", timeout=60.0)
+        assert len(server.control[0].received) == MAX_RATE_LIMITED_RETRIES + 1
+
+
+async def test_a_given_command_id_is_sent_and_must_not_be_pending(server) -> None:
+    server.on_command = never_answer
+    async with CascorControlStream(server.url) as control:
+        waiting = asyncio.create_task(control.set_params({"a": 1}, command_id="cid-1", timeout=30))
+        await server.wait_for(lambda: len(server.control[0].received) == 1)
+        with pytest.raises(JuniperCascorValidationError, match="already pending"):
+            await control.command("stop", command_id="cid-1")
+        with pytest.raises(JuniperCascorValidationError, match="non-empty"):
+            await control.command("stop", command_id="")
+        assert server.control[0].received[0]["command_id"] == "cid-1"
+        waiting.cancel()
+        await asyncio.wait([waiting])
+        assert control.pending_commands == 0
+
+
+async def test_timeout_is_the_third_argument_and_agrees_with_command_timeout(server) -> None:
+    assert CascorControlStream(server.url, None, 2.5).command_timeout == 2.5
+    assert CascorControlStream(server.url, command_timeout=3.0).command_timeout == 3.0
+    assert CascorControlStream(server.url).command_timeout == 30.0
+    with pytest.raises(JuniperCascorConfigurationError):
+        CascorControlStream(server.url, timeout=1.0, command_timeout=2.0)

@@ -120,22 +120,22 @@ async def test_a_one_megabyte_topology_is_reassembled_from_chunks(server) -> Non
 async def test_callbacks_run_and_a_raising_one_does_not_stop_the_stream(server, caplog) -> None:
     calls: list[str] = []
 
-    def broken_sync(message: dict[str, Any]) -> None:
+    def broken_sync(data: dict[str, Any]) -> None:
         calls.append("sync")
         raise ValueError("sync boom")
 
-    async def broken_async(message: dict[str, Any]) -> None:
+    async def broken_async(data: dict[str, Any]) -> None:
         calls.append("async")
         raise RuntimeError("async boom")
 
-    async def record_event(message: dict[str, Any]) -> None:
-        calls.append(message["data"]["event"])
-        if message["data"]["event"] == "done":
+    async def record_event(data: dict[str, Any]) -> None:  # callbacks get the data, as 0.8
+        calls.append(data["event"])
+        if data["event"] == "done":
             await stream.disconnect()
 
     stream = CascorTrainingStream(server.url, on_metrics=broken_sync, on_event=record_event)
     stream.on_metrics(broken_async)
-    stream.on_state(lambda message: calls.append("state"))
+    stream.on_state(lambda data: calls.append(data["status"]))
     await stream.connect()
     await server.wait_for(lambda: len(server.training) == 1)
     server.broadcast("metrics", {"epoch": 1})
@@ -145,7 +145,7 @@ async def test_callbacks_run_and_a_raising_one_does_not_stop_the_stream(server, 
     with caplog.at_level(logging.ERROR, logger="juniper_cascor_client_streams"):
         async with asyncio.timeout(5):
             await stream.listen()
-    assert calls == ["sync", "async", "state", "sync", "async", "done"]
+    assert calls == ["sync", "async", "Started", "sync", "async", "done"]
     assert sum("raised" in record.message for record in caplog.records) == 4
 
 
@@ -189,10 +189,10 @@ async def test_every_constructor_callback_gets_its_own_type(server) -> None:
     seen: dict[str, list[str]] = {}
 
     def recorder(name: str) -> Any:
-        return lambda message: seen.setdefault(name, []).append(message["type"])
+        return lambda data: seen.setdefault(name, []).append(data["kind"])
 
-    async def stop_on_event(message: dict[str, Any]) -> None:
-        seen.setdefault("event", []).append(message["type"])
+    async def stop_on_event(data: dict[str, Any]) -> None:
+        seen.setdefault("event", []).append(data["kind"])
         await stream.disconnect()
 
     kinds = ("metrics", "state", "topology", "cascade_add", "candidate_progress")

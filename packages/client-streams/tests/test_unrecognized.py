@@ -6,10 +6,10 @@ import asyncio
 import logging
 import sys
 
-from prometheus_client import REGISTRY
+import pytest
 
+from juniper_cascor_client_core import JuniperCascorRateLimitedError
 from juniper_cascor_client_streams import (
-    UNRECOGNIZED_FRAMES_METRIC,
     CascorControlStream,
     CascorTrainingStream,
     ReconnectPolicy,
@@ -19,23 +19,10 @@ from juniper_cascor_client_streams import metrics as metrics_module
 FAST = ReconnectPolicy(initial_delay=0.005, max_delay=0.02)
 
 
-def counted(frame_type: str | None = None, endpoint: str | None = None) -> float:
-    """Sum of the counter's samples matching the given labels."""
-    total = 0.0
-    for family in REGISTRY.collect():
-        for sample in family.samples:
-            if sample.name != UNRECOGNIZED_FRAMES_METRIC:
-                continue
-            if frame_type is not None and sample.labels.get("type") != frame_type:
-                continue
-            if endpoint is not None and sample.labels.get("endpoint") != endpoint:
-                continue
-            total += sample.value
-    return total
-
-
-async def test_a_healthy_server_yields_zero_unrecognised_frames(server, caplog) -> None:
-    before = counted()
+async def test_a_healthy_server_yields_zero_unrecognised_frames(
+    server, caplog, unrecognised
+) -> None:
+    before = unrecognised()
     with caplog.at_level(logging.WARNING, logger="juniper_cascor_client_streams"):
         async with (
             CascorTrainingStream(server.url, reconnect=FAST) as training,
@@ -54,13 +41,15 @@ async def test_a_healthy_server_yields_zero_unrecognised_frames(server, caplog) 
             await server.wait_for(lambda: training.last_seq == server.seq)
             await server.wait_for(lambda: control.pongs_sent == 1 and training.pongs_sent == 1)
     assert server.resumes
-    assert counted() == before
+    assert unrecognised() == before
     assert not [record for record in caplog.records if "unrecognised" in record.message]
 
 
-async def test_a_bad_frame_is_logged_counted_and_still_delivered(server, caplog) -> None:
-    before_bogus = counted("bogus_kind", "training")
-    before_malformed = counted("_malformed", "training")
+async def test_a_bad_frame_is_logged_counted_and_still_delivered(
+    server, caplog, unrecognised
+) -> None:
+    before_bogus = unrecognised("bogus_kind", "training")
+    before_malformed = unrecognised("_malformed", "training")
     with caplog.at_level(logging.WARNING, logger="juniper_cascor_client_streams"):
         async with CascorTrainingStream(server.url) as stream:
             await server.wait_for(lambda: len(server.training) == 1)
@@ -73,25 +62,25 @@ async def test_a_bad_frame_is_logged_counted_and_still_delivered(server, caplog)
                     types.append(message["type"])
                     if message["type"] == "event":
                         break
-    assert counted("bogus_kind", "training") == before_bogus + 1
-    assert counted("_malformed", "training") == before_malformed + 1
+    assert unrecognised("bogus_kind", "training") == before_bogus + 1
+    assert unrecognised("_malformed", "training") == before_malformed + 1
     assert "bogus_kind" in types
     assert types.index("bogus_kind") < types.index("event")
     warnings = [record.message for record in caplog.records if "unrecognised" in record.message]
     assert len(warnings) == 2
 
 
-async def test_a_bad_control_frame_is_counted_under_control(server) -> None:
-    before = counted("weird_control", "control")
+async def test_a_bad_control_frame_is_counted_under_control(server, unrecognised) -> None:
+    before = unrecognised("weird_control", "control")
     async with CascorControlStream(server.url) as control:
         await server.wait_for(lambda: len(server.control) == 1)
         server.control[0].push({"type": "weird_control"})
         await control.stop()  # answered after the weird frame: it has been read by then
-    assert counted("weird_control", "control") == before + 1
+    assert unrecognised("weird_control", "control") == before + 1
 
 
-def test_the_counter_is_reused_when_already_registered(monkeypatch) -> None:
-    before = counted("reuse_probe", "training")
+def test_the_counter_is_reused_when_already_registered(monkeypatch, unrecognised) -> None:
+    before = unrecognised("reuse_probe", "training")
     metrics_module.count_unrecognized_frame("reuse_probe", "training")
     existing = metrics_module._counter
     assert existing is not None
@@ -100,7 +89,19 @@ def test_the_counter_is_reused_when_already_registered(monkeypatch) -> None:
     monkeypatch.setattr(metrics_module, "_resolved", False)
     metrics_module.count_unrecognized_frame("reuse_probe", "training")
     assert metrics_module._counter is existing
-    assert counted("reuse_probe", "training") == before + 2
+    assert unrecognised("reuse_probe", "training") == before + 2
+
+
+def test_reset_counter_starts_a_fresh_counter_from_zero(unrecognised) -> None:
+    metrics_module.count_unrecognized_frame("reset_probe", "control")
+    assert unrecognised("reset_probe", "control") >= 1
+    old = metrics_module._counter
+    metrics_module.reset_counter()
+    assert unrecognised() == 0  # unregistered: nothing of it is collected any more
+    metrics_module.reset_counter()  # idempotent
+    metrics_module.count_unrecognized_frame("reset_probe", "control")
+    assert metrics_module._counter is not old
+    assert unrecognised("reset_probe", "control") == 1
 
 
 def test_counting_is_a_no_op_without_prometheus_client(monkeypatch) -> None:
@@ -112,7 +113,9 @@ def test_counting_is_a_no_op_without_prometheus_client(monkeypatch) -> None:
     assert metrics_module._counter is None
 
 
-async def test_a_top_level_rate_limited_answer_is_not_unrecognised(server, caplog) -> None:
+async def test_a_top_level_rate_limited_answer_is_not_unrecognised(
+    server, caplog, unrecognised
+) -> None:
     async def limit(peer, frame) -> None:
         peer.push(
             {
@@ -125,10 +128,11 @@ async def test_a_top_level_rate_limited_answer_is_not_unrecognised(server, caplo
         )
 
     server.on_command = limit
-    before = counted(endpoint="control")
+    before = unrecognised(endpoint="control")
     with caplog.at_level(logging.WARNING, logger="juniper_cascor_client_streams"):
         async with CascorControlStream(server.url) as control:
-            answer = await control.stop()
-    assert answer["status"] == "rate_limited"
-    assert counted(endpoint="control") == before
+            with pytest.raises(JuniperCascorRateLimitedError) as limited:
+                await control.stop()
+    assert limited.value.retry_after == 0.1
+    assert unrecognised(endpoint="control") == before
     assert not [record for record in caplog.records if "unrecognised" in record.message]

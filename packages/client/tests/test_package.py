@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import juniper_cascor_client
+import juniper_cascor_client_core.constants as core_constants
 import juniper_cascor_client_core.exceptions as core_exceptions
 from juniper_cascor_client import constants, exceptions
 from juniper_cascor_client._extras import require
@@ -25,7 +27,7 @@ def test_upstream_names_are_importable() -> None:
     assert JuniperCascorClient.__module__.startswith("juniper_cascor_client_rest")
     assert CascorTrainingStream.__module__.startswith("juniper_cascor_client_streams")
     assert CascorControlStream.__module__.startswith("juniper_cascor_client_streams")
-    assert __version__ == "0.1.0"
+    assert __version__ == "0.8.1"
 
 
 @pytest.mark.parametrize("name", core_exceptions.__all__)
@@ -41,13 +43,37 @@ def test_all_lists_only_real_names() -> None:
         assert hasattr(juniper_cascor_client, name), name
 
 
-def test_constants_keep_the_upstream_names() -> None:
-    assert constants.ENDPOINT_TRAINING_START == "/v1/training/start"
-    assert constants.ENDPOINT_TRAINING_STATUS == "/v1/training/status"
+def test_constants_have_the_upstream_values() -> None:
+    assert constants.ENDPOINT_TRAINING_START == "/training/start"  # under API_VERSION_PATH
+    assert constants.API_VERSION_PATH == constants.API_PREFIX == "/v1"
     assert constants.WS_TRAINING_PATH == "/ws/training"
+    assert constants.TRAINING_STATE_STARTED == "STARTED"
     assert constants.DEFAULT_TIMEOUT == 30.0
     assert "Started" in constants.TRAINING_STATES
     assert "learning_rate" in constants.RUNTIME_PARAMS
+
+
+@pytest.mark.parametrize(
+    ("module", "names", "home"),
+    [
+        ("client", ["JuniperCascorClient"], "juniper_cascor_client_rest"),
+        (
+            "ws_client",
+            ["CascorTrainingStream", "CascorControlStream"],
+            "juniper_cascor_client_streams",
+        ),
+        ("constants", core_constants.__all__, "juniper_cascor_client_core.constants"),
+        ("exceptions", core_exceptions.__all__, "juniper_cascor_client_core.exceptions"),
+    ],
+)
+def test_upstream_module_paths_reexport_the_same_objects(
+    module: str, names: list[str], home: str
+) -> None:
+    reexport = importlib.import_module(f"juniper_cascor_client.{module}")
+    original = importlib.import_module(home)
+    for name in names:
+        assert getattr(reexport, name) is getattr(original, name), name
+    assert set(names) <= set(reexport.__all__)
 
 
 def test_missing_optional_dependency_names_the_extra() -> None:

@@ -239,6 +239,16 @@ def test_control_greeting_has_no_timestamp_and_a_channel() -> None:
     assert envelope.timestamp is None
     assert envelope.data.channel == "control"
     assert envelope.data.server_instance_id is None
+    assert envelope.data.server_version is None
+
+
+def test_greeting_may_carry_the_server_version() -> None:
+    envelope = validate_envelope(
+        {"type": "connection_established", "data": {"channel": "control", "server_version": "1.2"}}
+    )
+    assert isinstance(envelope, ConnectionEstablishedEnvelope)
+    assert envelope.data.server_version == "1.2"
+    assert json.loads(envelope.to_json())["data"] == {"channel": "control", "server_version": "1.2"}
 
 
 def test_legacy_metrics_frame_without_seq() -> None:
@@ -294,6 +304,7 @@ INVALID_KNOWN: list[tuple[dict[str, Any], str]] = [
     ({"type": "resume", "data": {"last_seq": 1}}, "server_instance_id"),
     ({"type": "subscribe_metrics", "data": {"max_count": "5"}}, "max_count"),
     ({"type": "connection_established", "data": {"connections": True}}, "connections"),
+    ({"type": "connection_established", "data": {"server_version": 12}}, "server_version"),
     ({"type": "command", "command": "set_params"}, "set_params requires"),
     ({"type": "command", "command": "set_params", "params": {}}, "set_params requires"),
     ({"type": "command", "command": 5}, "command"),

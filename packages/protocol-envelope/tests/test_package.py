@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 from pathlib import Path
 from typing import get_args
+
+import pytest
 
 import juniper_cascor_protocol.envelope as envelope
 from juniper_cascor_protocol.envelope import KNOWN_ENVELOPES, BaseEnvelope, UnknownEnvelope
@@ -32,6 +35,11 @@ PUBLIC = {
     "CommandEnvelope",
     "CommandResponseEnvelope",
     "CommandRateLimitedEnvelope",
+    "ConnectionEstablishedData",
+    "InitialMetricsData",
+    "ChunkedMessageData",
+    "CommandResponseData",
+    "KnownEnvelope",
     "CHUNK_THRESHOLD_BYTES",
     "CHUNK_PAYLOAD_SIZE",
     "validate_envelope",
@@ -81,3 +89,75 @@ def test_import_pulls_in_no_forbidden_module() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+# Every name juniper-cascor-protocol 0.2 offered, by the module it offered it from.
+UPSTREAM_PATHS = {
+    "juniper_cascor_protocol.envelope": {
+        "BaseEnvelope",
+        "UnknownEnvelope",
+        "MetricsEnvelope",
+        "StateEnvelope",
+        "TopologyEnvelope",
+        "EventEnvelope",
+        "CascadeAddEnvelope",
+        "CandidateProgressEnvelope",
+        "InitialMetricsEnvelope",
+        "InitialMetricsData",
+        "ChunkedMessageEnvelope",
+        "ChunkedMessageData",
+        "CommandResponseEnvelope",
+        "CommandResponseData",
+        "ConnectionEstablishedEnvelope",
+        "ConnectionEstablishedData",
+        "validate_envelope",
+        "KnownEnvelope",
+        "KNOWN_ENVELOPES",
+        "UNMATCHED_TYPE_LABEL",
+        "UNKNOWN_TYPE_BUDGET",
+        "reset_unknown_label_state",
+    },
+    "juniper_cascor_protocol.envelope.base": {"BaseEnvelope", "UnknownEnvelope"},
+    "juniper_cascor_protocol.envelope.control": {
+        "CommandResponseData",
+        "CommandResponseEnvelope",
+        "ConnectionEstablishedData",
+        "ConnectionEstablishedEnvelope",
+    },
+    "juniper_cascor_protocol.envelope.training": {
+        "MetricsEnvelope",
+        "StateEnvelope",
+        "TopologyEnvelope",
+        "EventEnvelope",
+        "CascadeAddEnvelope",
+        "CandidateProgressEnvelope",
+        "InitialMetricsData",
+        "InitialMetricsEnvelope",
+        "ChunkedMessageData",
+        "ChunkedMessageEnvelope",
+    },
+    "juniper_cascor_protocol.envelope.validate": {
+        "KNOWN_ENVELOPES",
+        "UNKNOWN_TYPE_BUDGET",
+        "UNMATCHED_TYPE_LABEL",
+        "KnownEnvelope",
+        "UnknownEnvelope",
+        "reset_unknown_label_state",
+        "validate_envelope",
+        "BaseEnvelope",
+    },
+}
+
+
+@pytest.mark.parametrize("module_name", sorted(UPSTREAM_PATHS))
+def test_every_upstream_import_path_resolves_to_the_package_object(module_name: str) -> None:
+    module = importlib.import_module(module_name)
+    for name in UPSTREAM_PATHS[module_name]:
+        assert getattr(module, name) is getattr(envelope, name), f"{module_name}.{name}"
+
+
+def test_base_module_exports_the_two_base_classes() -> None:
+    from juniper_cascor_protocol.envelope import base
+
+    assert set(base.__all__) == {"BaseEnvelope", "UnknownEnvelope"}
+    assert issubclass(base.UnknownEnvelope, base.BaseEnvelope)

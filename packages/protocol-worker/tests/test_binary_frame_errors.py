@@ -37,61 +37,62 @@ CHECKS = [
     pytest.param(
         b"\x0b\x00\x00",
         2,
-        "binary frame is 3 bytes, over the limit of 2 bytes",
+        "Binary frame exceeds maximum size (3 > 2): the limit is 2 bytes",
         id="1-over-size-limit",
     ),
     pytest.param(
         b"\x01\x00",
         None,
-        "binary frame is 2 bytes, shorter than the 4-byte ndim field",
+        "Binary frame too short for shape header: 2 bytes, the ndim field needs 4",
         id="2-shorter-than-4-bytes",
     ),
     pytest.param(
         _u32(11),
         None,
-        "ndim is 11, over the maximum of 10 dimensions",
+        "Unreasonable number of dimensions: 11, over the maximum of 10",
         id="3-ndim-over-10",
     ),
     pytest.param(
         _u32(3, 5),
         None,
-        "binary frame is 8 bytes, too short for a shape of 3 dimensions (16 bytes needed)",
+        "Binary frame too short for shape values: 8 bytes, a shape of 3 dimensions needs 16",
         id="4-short-for-shape",
     ),
     pytest.param(
         _u32(1, 5) + b"\x07\x00",
         None,
-        "binary frame is 10 bytes, too short for the dtype length (12 bytes needed)",
+        "Binary frame too short for dtype header: 10 bytes, the dtype length needs 12",
         id="5-short-for-dtype-length",
     ),
     pytest.param(
         _u32(1, 5, 65) + b"float32",
         None,
-        "dtype length is 65 bytes, over the maximum of 64",
+        "Unreasonable dtype string length: 65 bytes, over the maximum of 64",
         id="6-dtype-length-over-64",
     ),
     pytest.param(
         _u32(1, 5, 7) + b"flo",
         None,
-        "binary frame is 15 bytes, too short for the 7-byte dtype string (19 bytes needed)",
+        "Binary frame too short for dtype string: 15 bytes, the 7-byte dtype string needs 19",
         id="7-short-for-dtype-string",
     ),
     pytest.param(
         _frame((5,), b"\xfffloat"),
         None,
-        "dtype string b'\\xfffloat' is not valid UTF-8",
+        "Binary frame dtype string is not valid UTF-8: b'\\xfffloat'",
         id="8-dtype-not-utf8",
     ),
     pytest.param(
         _frame((5,), b"float33"),
         None,
-        "dtype 'float33' is not a valid numpy dtype",
+        "Invalid dtype string: 'float33' is not a numpy dtype",
         id="9-dtype-not-numpy",
     ),
     pytest.param(
         _frame((2,), b"float32", b"\x00" * 4),
         None,
-        "payload is 4 bytes, expected 8 (2 items of 4 bytes for shape (2,) and dtype float32)",
+        "Data size mismatch: expected 8 bytes, got 4 (2 items of 4 bytes for shape (2,) and "
+        "dtype float32)",
         id="10-payload-length",
     ),
 ]
@@ -105,16 +106,60 @@ def test_each_decode_check_in_order_with_its_message(
     assert _decode_error(frame, **kwargs) == message
 
 
+# What juniper-cascor-protocol 0.2 raised for the same frames: code matching those messages
+# keeps working, as each message starts with them.
+UPSTREAM_WORDING = [
+    pytest.param(b"\x0b\x00\x00", 2, "Binary frame exceeds maximum size (3 > 2)", id="size"),
+    pytest.param(b"\x01\x00", None, "Binary frame too short for shape header", id="header"),
+    pytest.param(_u32(11), None, "Unreasonable number of dimensions: 11", id="ndim"),
+    pytest.param(_u32(3, 5), None, "Binary frame too short for shape values", id="shape"),
+    pytest.param(
+        _u32(1, 5) + b"\x07\x00", None, "Binary frame too short for dtype header", id="dtype-len"
+    ),
+    pytest.param(
+        _u32(1, 5, 65) + b"float32", None, "Unreasonable dtype string length: 65", id="dtype-max"
+    ),
+    pytest.param(
+        _u32(1, 5, 7) + b"flo", None, "Binary frame too short for dtype string", id="dtype-short"
+    ),
+    pytest.param(
+        _frame((5,), b"\xfffloat"),
+        None,
+        "Binary frame dtype string is not valid UTF-8",
+        id="dtype-utf8",
+    ),
+    pytest.param(_frame((5,), b"float33"), None, "Invalid dtype string: 'float33'", id="dtype"),
+    pytest.param(
+        _frame((2,), b"float32", b"\x00" * 4),
+        None,
+        "Data size mismatch: expected 8 bytes, got 4",
+        id="payload",
+    ),
+]
+
+
+@pytest.mark.parametrize(("frame", "max_size", "upstream"), UPSTREAM_WORDING)
+def test_each_message_starts_with_the_upstream_wording(
+    frame: bytes, max_size: int | None, upstream: str
+) -> None:
+    kwargs = {} if max_size is None else {"max_size": max_size}
+    message = _decode_error(frame, **kwargs)
+    assert message.startswith(upstream)
+    assert len(message) > len(upstream)  # followed by our detail
+
+
 def test_default_size_limit_is_100_mib() -> None:
     limit = 100 * 1024 * 1024
     message = _decode_error(memoryview(bytearray(limit + 1)))
-    assert message == f"binary frame is {limit + 1} bytes, over the limit of {limit} bytes"
+    assert message == (
+        f"Binary frame exceeds maximum size ({limit + 1} > {limit}): the limit is {limit} bytes"
+    )
 
 
 def test_size_limit_is_checked_on_bytes_not_items() -> None:
     words = np.zeros(4, dtype=np.uint64).data
-    assert (
-        _decode_error(words, max_size=31) == "binary frame is 32 bytes, over the limit of 31 bytes"
+    assert _decode_error(words, max_size=31) == (
+        "Binary frame exceeds maximum size (32 > 31): the limit is 31 bytes"
     )
 
 
@@ -122,13 +167,14 @@ def test_zero_d_array_needs_one_item() -> None:
     message = _decode_error(_frame((), b"float64"))
     assert (
         message
-        == "payload is 0 bytes, expected 8 (1 items of 8 bytes for shape () and dtype float64)"
+        == "Data size mismatch: expected 8 bytes, got 0 (1 items of 8 bytes for shape () and "
+        "dtype float64)"
     )
 
 
 def test_trailing_bytes_are_refused() -> None:
     message = _decode_error(_frame((1,), b"uint8", b"\x01\x02"))
-    assert message.startswith("payload is 2 bytes, expected 1 ")
+    assert message.startswith("Data size mismatch: expected 1 bytes, got 2 ")
 
 
 @pytest.mark.parametrize(
@@ -153,13 +199,15 @@ def test_trailing_bytes_are_refused() -> None:
 def test_non_numeric_dtypes_are_refused_on_decode(spelling: str) -> None:
     message = _decode_error(_frame((1,), spelling.encode(), b"\x00" * 16))
     assert message == (
-        f"dtype {spelling!r} {UNSUPPORTED}, float16, float32, float64, complex64, complex128 "
-        "(either byte order) are carried"
+        f"Invalid dtype string: dtype {spelling!r} {UNSUPPORTED}, float16, float32, float64, "
+        "complex64, complex128 (either byte order) are carried"
     )
 
 
 def test_empty_dtype_string_is_not_a_numpy_dtype() -> None:
-    assert _decode_error(_frame((1,), b"", b"\x00")) == "dtype '' is not a valid numpy dtype"
+    assert _decode_error(_frame((1,), b"", b"\x00")) == (
+        "Invalid dtype string: '' is not a numpy dtype"
+    )
 
 
 @pytest.mark.parametrize(
@@ -167,7 +215,7 @@ def test_empty_dtype_string_is_not_a_numpy_dtype() -> None:
 )
 def test_numpy_parser_failures_of_every_kind_are_translated(spelling: str) -> None:
     message = _decode_error(_frame((1,), spelling.encode(), b"\x00" * 4))
-    assert message == f"dtype {spelling!r} is not a valid numpy dtype"
+    assert message == f"Invalid dtype string: {spelling!r} is not a numpy dtype"
 
 
 def test_shape_beyond_what_numpy_can_index_is_refused_before_allocation() -> None:
@@ -185,7 +233,7 @@ def test_empty_shape_just_inside_numpy_limits_decodes() -> None:
 
 def test_huge_declared_shape_with_short_payload_is_a_length_error() -> None:
     message = _decode_error(_frame((2**31, 2**31), b"uint8", b"\x00"))
-    assert message.startswith(f"payload is 1 bytes, expected {2**62} ")
+    assert message.startswith(f"Data size mismatch: expected {2**62} bytes, got 1 ")
 
 
 def test_shape_overflowing_numpy_is_refused_even_with_a_payload() -> None:
@@ -231,7 +279,7 @@ def test_non_contiguous_buffer_is_refused() -> None:
         (np.zeros(2, dtype="datetime64[s]"), "dtype 'datetime64[s]' " + UNSUPPORTED),
         (np.zeros(2, dtype="timedelta64[s]"), "dtype 'timedelta64[s]' " + UNSUPPORTED),
         (np.zeros(2, dtype=np.longdouble), "dtype 'float128' " + UNSUPPORTED),
-        (np.zeros((1,) * 11), "ndim is 11, over the maximum of 10 dimensions"),
+        (np.zeros((1,) * 11), "Unreasonable number of dimensions: 11, over the maximum of 10"),
         ([1.0, 2.0], "expected a numpy array, got list"),
     ],
 )
@@ -249,7 +297,7 @@ def test_encode_refuses_a_dimension_over_32_bits() -> None:
 
 
 def test_header_refuses_bad_fields_when_built_by_hand() -> None:
-    with pytest.raises(BinaryFrameError, match="ndim is 11"):
+    with pytest.raises(BinaryFrameError, match="Unreasonable number of dimensions: 11"):
         BinaryFrameHeader((1,) * 11, np.dtype("f4"))
     with pytest.raises(BinaryFrameError, match="has a dimension outside"):
         BinaryFrameHeader((-1,), np.dtype("f4"))

@@ -188,7 +188,7 @@ def _rejections(sample: Sample) -> list[Any]:
             [text, first[:-1]],
             BinaryFrameError,
             None,
-            "payload is 31 bytes, expected 32",
+            "Data size mismatch: expected 32 bytes, got 31",
             id="corrupt-binary-frame",
         ),
         pytest.param(
@@ -246,7 +246,7 @@ def test_frames_over_the_assemblers_limit_are_refused(sample: Sample) -> None:
     text, first, _ = _assign_frames(sample)
     assembler = TensorSequenceAssembler(max_frame_size=len(first) - 1)
     assembler.feed(text)
-    with pytest.raises(BinaryFrameError, match=f"over the limit of {len(first) - 1} bytes"):
+    with pytest.raises(BinaryFrameError, match=f"the limit is {len(first) - 1} bytes"):
         assembler.feed(first)
 
 

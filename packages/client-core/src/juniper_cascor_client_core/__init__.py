@@ -11,6 +11,7 @@ from juniper_cascor_client_core.credentials import (
     REDACTED,
     WS_ORIGIN_ENV,
     ApiKey,
+    check_api_key,
     redact,
     resolve_api_key,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "JuniperCascorTimeoutError",
     "JuniperCascorValidationError",
     "__version__",
+    "check_api_key",
     "http_base_url",
     "normalize_base_url",
     "redact",

@@ -1,20 +1,57 @@
-"""Names of the juniper-cascor wire contract: paths, defaults and training states.
+"""Names of the juniper-cascor wire contract: paths, defaults, message types and states.
 
-Every path is relative to the service base URL; REST paths include the ``/v1`` prefix.
+Every name of the upstream client's ``juniper_cascor_client.constants`` (0.8) is here with its
+upstream value, so code written against it keeps working, plus a few names of our own
+(``API_PREFIX``, ``DEFAULT_TIMEOUT``, ``DEFAULT_RETRIES``, ``DEFAULT_POLL_INTERVAL``,
+``WS_WORKERS_PATH``, ``STATE_*``, ``TRAINING_STATES``, ``PHASE_*``, ``RUNTIME_PARAMS``).
+
+REST endpoints (``ENDPOINT_*``) are relative to ``API_VERSION_PATH`` (``/v1``), as the REST
+client's ``request()`` and its ``_get``/``_post``/``_patch``/``_delete`` take them:
+``client.request("POST", ENDPOINT_TRAINING_START)``. WebSocket paths (``WS_*_PATH``) are
+absolute. The ``*_TEMPLATE`` endpoints take ``str.format`` keywords (``snapshot_id``,
+``worker_id``).
+
+State names are spelled as the real server sends them: ``TRAINING_STATE_*`` (upper case) in
+``data.state_machine.status`` of ``GET /v1/training/status`` and ``initial_status`` frames;
+``STATE_*`` (title case) in ``data.training_state.status`` and ``state`` frames. The server's
+phases are ``IDLE``/``OUTPUT``/``CANDIDATE`` in ``state_machine.phase`` and ``PHASE_*`` (title
+case) in ``training_state.phase``.
+
+Some values describe the upstream client's own transport (``DEFAULT_POOL_MAXSIZE``,
+``RETRYABLE_STATUS_CODES``...); our REST client's own defaults are the arguments of
+``JuniperCascorClient`` and its ``RetryPolicy``.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
+from juniper_cascor_client_core import credentials
+
 __all__ = [
+    "API_KEY_ENV_VAR",
+    "API_KEY_HEADER_NAME",
     "API_PREFIX",
+    "API_VERSION_PATH",
+    "AUTO_PONG_REMOVAL_VERSION",
     "DEFAULT_BACKOFF_FACTOR",
+    "DEFAULT_BACKOFF_JITTER",
     "DEFAULT_BASE_URL",
+    "DEFAULT_CONTROL_STREAM_TIMEOUT",
+    "DEFAULT_DECISION_BOUNDARY_RESOLUTION",
+    "DEFAULT_EPOCHS_MAX_FALLBACK",
+    "DEFAULT_LIVENESS_WINDOW_SEC",
     "DEFAULT_POLL_INTERVAL",
+    "DEFAULT_POOL_CONNECTIONS",
+    "DEFAULT_POOL_MAXSIZE",
+    "DEFAULT_READY_POLL_INTERVAL",
     "DEFAULT_READY_TIMEOUT",
+    "DEFAULT_REQUEST_TIMEOUT",
     "DEFAULT_RETRIES",
+    "DEFAULT_RETRY_COUNT",
+    "DEFAULT_SET_PARAMS_TIMEOUT",
     "DEFAULT_TIMEOUT",
+    "DEFAULT_URL_SCHEME_PREFIX",
     "DEFAULT_WS_BASE_URL",
     "ENDPOINT_DATASET",
     "ENDPOINT_DATASET_DATA",
@@ -28,6 +65,8 @@ __all__ = [
     "ENDPOINT_NETWORK_STATS",
     "ENDPOINT_NETWORK_TOPOLOGY",
     "ENDPOINT_SNAPSHOTS",
+    "ENDPOINT_SNAPSHOT_BY_ID_TEMPLATE",
+    "ENDPOINT_SNAPSHOT_RESTORE_TEMPLATE",
     "ENDPOINT_TRAINING_PARAMS",
     "ENDPOINT_TRAINING_PAUSE",
     "ENDPOINT_TRAINING_RESET",
@@ -37,9 +76,20 @@ __all__ = [
     "ENDPOINT_TRAINING_STOP",
     "ENDPOINT_WORKERS",
     "ENDPOINT_WORKERS_STATS",
+    "ENDPOINT_WORKER_BY_ID_TEMPLATE",
+    "HTTP_400_BAD_REQUEST",
+    "HTTP_404_NOT_FOUND",
+    "HTTP_409_CONFLICT",
+    "HTTP_422_UNPROCESSABLE_ENTITY",
+    "HTTP_503_SERVICE_UNAVAILABLE",
+    "MAX_DECISION_BOUNDARY_RESOLUTION",
+    "MAX_PENDING_COMMANDS",
+    "MIN_DECISION_BOUNDARY_RESOLUTION",
     "PHASE_CANDIDATE",
     "PHASE_IDLE",
     "PHASE_OUTPUT",
+    "RETRYABLE_STATUS_CODES",
+    "RETRY_ALLOWED_METHODS",
     "RUNTIME_PARAMS",
     "STATE_COMPLETED",
     "STATE_FAILED",
@@ -47,48 +97,127 @@ __all__ = [
     "STATE_STARTED",
     "STATE_STOPPED",
     "TRAINING_STATES",
+    "TRAINING_STATE_COMPLETED",
+    "TRAINING_STATE_FAILED",
+    "TRAINING_STATE_PAUSED",
+    "TRAINING_STATE_STARTED",
+    "TRAINING_STATE_STOPPED",
+    "URL_SCHEME_PREFIXES",
     "WS_CONTROL_PATH",
+    "WS_MSG_TYPE_CANDIDATE_PROGRESS",
+    "WS_MSG_TYPE_CASCADE_ADD",
+    "WS_MSG_TYPE_COMMAND_OUT",
+    "WS_MSG_TYPE_COMMAND_RESPONSE",
+    "WS_MSG_TYPE_CONNECTION_ESTABLISHED",
+    "WS_MSG_TYPE_EVENT",
+    "WS_MSG_TYPE_METRICS",
+    "WS_MSG_TYPE_PING",
+    "WS_MSG_TYPE_PONG",
+    "WS_MSG_TYPE_STATE",
+    "WS_MSG_TYPE_TOPOLOGY",
+    "WS_ORIGIN_ENV_VAR",
     "WS_TRAINING_PATH",
     "WS_WORKERS_PATH",
 ]
 
-API_PREFIX: Final = "/v1"
+# -- service ---------------------------------------------------------------------------------
+DEFAULT_BASE_URL: Final = "http://localhost:8200"
+DEFAULT_WS_BASE_URL: Final = "ws://localhost:8200"
+API_VERSION_PATH: Final = "/v1"
+API_PREFIX: Final = API_VERSION_PATH
+URL_SCHEME_PREFIXES: Final = ("http://", "https://")
+"""Prefixes a base URL may carry; anything else gets ``DEFAULT_URL_SCHEME_PREFIX``."""
+DEFAULT_URL_SCHEME_PREFIX: Final = "http://"
 
-ENDPOINT_HEALTH: Final = "/v1/health"
-ENDPOINT_HEALTH_LIVE: Final = "/v1/health/live"
-ENDPOINT_HEALTH_READY: Final = "/v1/health/ready"
-ENDPOINT_NETWORK: Final = "/v1/network"
-ENDPOINT_NETWORK_TOPOLOGY: Final = "/v1/network/topology"
-ENDPOINT_NETWORK_STATS: Final = "/v1/network/stats"
-ENDPOINT_TRAINING_START: Final = "/v1/training/start"
-ENDPOINT_TRAINING_STOP: Final = "/v1/training/stop"
-ENDPOINT_TRAINING_PAUSE: Final = "/v1/training/pause"
-ENDPOINT_TRAINING_RESUME: Final = "/v1/training/resume"
-ENDPOINT_TRAINING_RESET: Final = "/v1/training/reset"
-ENDPOINT_TRAINING_STATUS: Final = "/v1/training/status"
-ENDPOINT_TRAINING_PARAMS: Final = "/v1/training/params"
-ENDPOINT_METRICS: Final = "/v1/metrics"
-ENDPOINT_METRICS_HISTORY: Final = "/v1/metrics/history"
-ENDPOINT_DATASET: Final = "/v1/dataset"
-ENDPOINT_DATASET_DATA: Final = "/v1/dataset/data"
-ENDPOINT_DECISION_BOUNDARY: Final = "/v1/decision-boundary"
-ENDPOINT_SNAPSHOTS: Final = "/v1/snapshots"
-ENDPOINT_WORKERS: Final = "/v1/workers"
-ENDPOINT_WORKERS_STATS: Final = "/v1/workers/stats"
+# -- authentication and origin ---------------------------------------------------------------
+API_KEY_HEADER_NAME: Final = credentials.API_KEY_HEADER
+API_KEY_ENV_VAR: Final = credentials.API_KEY_ENV
+WS_ORIGIN_ENV_VAR: Final = credentials.WS_ORIGIN_ENV
+"""Environment variable holding the ``Origin`` the streams send (``/ws/control`` needs one on
+the server's allowlist)."""
 
+# -- REST endpoints, relative to API_VERSION_PATH ----------------------------------------------
+ENDPOINT_HEALTH: Final = "/health"
+ENDPOINT_HEALTH_LIVE: Final = "/health/live"
+ENDPOINT_HEALTH_READY: Final = "/health/ready"
+ENDPOINT_NETWORK: Final = "/network"
+ENDPOINT_NETWORK_TOPOLOGY: Final = "/network/topology"
+ENDPOINT_NETWORK_STATS: Final = "/network/stats"
+ENDPOINT_TRAINING_START: Final = "/training/start"
+ENDPOINT_TRAINING_STOP: Final = "/training/stop"
+ENDPOINT_TRAINING_PAUSE: Final = "/training/pause"
+ENDPOINT_TRAINING_RESUME: Final = "/training/resume"
+ENDPOINT_TRAINING_RESET: Final = "/training/reset"
+ENDPOINT_TRAINING_STATUS: Final = "/training/status"
+ENDPOINT_TRAINING_PARAMS: Final = "/training/params"
+ENDPOINT_METRICS: Final = "/metrics"
+ENDPOINT_METRICS_HISTORY: Final = "/metrics/history"
+ENDPOINT_DATASET: Final = "/dataset"
+ENDPOINT_DATASET_DATA: Final = "/dataset/data"
+ENDPOINT_DECISION_BOUNDARY: Final = "/decision-boundary"
+ENDPOINT_SNAPSHOTS: Final = "/snapshots"
+ENDPOINT_SNAPSHOT_BY_ID_TEMPLATE: Final = "/snapshots/{snapshot_id}"
+ENDPOINT_SNAPSHOT_RESTORE_TEMPLATE: Final = "/snapshots/{snapshot_id}/restore"
+ENDPOINT_WORKERS: Final = "/workers"
+ENDPOINT_WORKER_BY_ID_TEMPLATE: Final = "/workers/{worker_id}"
+ENDPOINT_WORKERS_STATS: Final = "/workers/stats"
+
+# -- WebSocket paths (absolute) ----------------------------------------------------------------
 WS_TRAINING_PATH: Final = "/ws/training"
 WS_CONTROL_PATH: Final = "/ws/control"
 WS_WORKERS_PATH: Final = "/ws/v1/workers"
 
-DEFAULT_BASE_URL: Final = "http://localhost:8200"
-DEFAULT_WS_BASE_URL: Final = "ws://localhost:8200"
+# -- HTTP defaults -----------------------------------------------------------------------------
 DEFAULT_TIMEOUT: Final = 30.0
+DEFAULT_REQUEST_TIMEOUT: Final = 30
 DEFAULT_RETRIES: Final = 3
+DEFAULT_RETRY_COUNT: Final = DEFAULT_RETRIES
 DEFAULT_BACKOFF_FACTOR: Final = 0.5
+DEFAULT_BACKOFF_JITTER: Final = 0.5
+RETRYABLE_STATUS_CODES: Final = [429, 502, 503, 504]
+RETRY_ALLOWED_METHODS: Final = ["HEAD", "GET"]
+"""Methods retried on a failure: the safe ones (a mutation is never sent twice)."""
+DEFAULT_POOL_CONNECTIONS: Final = 10
+DEFAULT_POOL_MAXSIZE: Final = 10
 DEFAULT_READY_TIMEOUT: Final = 30.0
 DEFAULT_POLL_INTERVAL: Final = 0.5
+DEFAULT_READY_POLL_INTERVAL: Final = DEFAULT_POLL_INTERVAL
 
-# Training state machine (``data.state_machine.status`` of the training status).
+HTTP_400_BAD_REQUEST: Final = 400
+HTTP_404_NOT_FOUND: Final = 404
+HTTP_409_CONFLICT: Final = 409
+HTTP_422_UNPROCESSABLE_ENTITY: Final = 422
+HTTP_503_SERVICE_UNAVAILABLE: Final = 503
+
+# -- WebSocket defaults and message types --------------------------------------------------------
+DEFAULT_CONTROL_STREAM_TIMEOUT: Final = 30.0
+DEFAULT_SET_PARAMS_TIMEOUT: Final = 1.0
+MAX_PENDING_COMMANDS: Final = 256
+DEFAULT_LIVENESS_WINDOW_SEC: Final = 90.0
+"""``is_alive()`` window: three of the server's 30 s heartbeat intervals."""
+AUTO_PONG_REMOVAL_VERSION: Final = "0.9.0"
+"""The release without the upstream streams' ``auto_pong=False`` (pings are always answered)."""
+
+WS_MSG_TYPE_METRICS: Final = "metrics"
+WS_MSG_TYPE_STATE: Final = "state"
+WS_MSG_TYPE_TOPOLOGY: Final = "topology"
+WS_MSG_TYPE_CASCADE_ADD: Final = "cascade_add"
+WS_MSG_TYPE_EVENT: Final = "event"
+WS_MSG_TYPE_CANDIDATE_PROGRESS: Final = "candidate_progress"
+WS_MSG_TYPE_CONNECTION_ESTABLISHED: Final = "connection_established"
+WS_MSG_TYPE_COMMAND_RESPONSE: Final = "command_response"
+WS_MSG_TYPE_PING: Final = "ping"
+WS_MSG_TYPE_PONG: Final = "pong"
+WS_MSG_TYPE_COMMAND_OUT: Final = "command"
+"""``type`` of every frame a client sends on ``/ws/control``."""
+
+# -- training states and phases ------------------------------------------------------------------
+TRAINING_STATE_STOPPED: Final = "STOPPED"
+TRAINING_STATE_STARTED: Final = "STARTED"
+TRAINING_STATE_PAUSED: Final = "PAUSED"
+TRAINING_STATE_FAILED: Final = "FAILED"
+TRAINING_STATE_COMPLETED: Final = "COMPLETED"
+
 STATE_STOPPED: Final = "Stopped"
 STATE_STARTED: Final = "Started"
 STATE_PAUSED: Final = "Paused"
@@ -96,12 +225,17 @@ STATE_COMPLETED: Final = "Completed"
 STATE_FAILED: Final = "Failed"
 TRAINING_STATES: Final = (STATE_STOPPED, STATE_STARTED, STATE_PAUSED, STATE_COMPLETED, STATE_FAILED)
 
-# Training phases (``data.state_machine.phase``).
 PHASE_IDLE: Final = "Idle"
 PHASE_OUTPUT: Final = "Output"
 PHASE_CANDIDATE: Final = "Candidate"
 
-# Keys that ``PATCH /v1/training/params`` accepts while training runs.
+# -- training parameters -------------------------------------------------------------------------
+DEFAULT_EPOCHS_MAX_FALLBACK: Final = 10_000
+"""An ``epochs_max`` to show before the server's own value is known."""
+DEFAULT_DECISION_BOUNDARY_RESOLUTION: Final = 50
+MIN_DECISION_BOUNDARY_RESOLUTION: Final = 5
+MAX_DECISION_BOUNDARY_RESOLUTION: Final = 200
+
 RUNTIME_PARAMS: Final = frozenset(
     {
         "learning_rate",
@@ -113,3 +247,4 @@ RUNTIME_PARAMS: Final = frozenset(
         "patience",
     }
 )
+"""Keys that ``PATCH /v1/training/params`` accepts while training runs."""

@@ -1,4 +1,4 @@
-"""API-key resolution and redaction.
+"""API-key resolution, checking and redaction.
 
 The key comes from the ``api_key`` argument, else from the ``JUNIPER_CASCOR_API_KEY``
 environment variable; an explicit empty string means "send no key" even when the variable is
@@ -6,8 +6,9 @@ set. The resolved key is wrapped in :class:`ApiKey`, whose ``repr`` and ``str`` 
 so it cannot leak through a client's repr, a log line or an exception message.
 
 A key must be printable ASCII. Anything else (a line break, a control or non-ASCII character) is
-refused at resolution: HTTP libraries would otherwise reject the header with a message quoting
-the key, or fail with an unrelated encoding error.
+refused by :func:`check_api_key` (and so by :func:`resolve_api_key`): HTTP libraries would
+otherwise reject the header with a message quoting the key, or fail with an unrelated encoding
+error. The refusal names where the key came from, never the key.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ __all__ = [
     "REDACTED",
     "WS_ORIGIN_ENV",
     "ApiKey",
+    "check_api_key",
     "redact",
     "resolve_api_key",
 ]
@@ -67,6 +69,31 @@ class ApiKey:
         return hash((ApiKey, self._value))
 
 
+def check_api_key(value: str, source: str) -> ApiKey | None:
+    """Check a key given as text and wrap it; surrounding whitespace is dropped.
+
+    Args:
+        value: The key as given.
+        source: Where it came from, for the error message (e.g. ``"api_key argument"``).
+
+    Returns:
+        The key, or ``None`` when ``value`` is empty or only whitespace (no key to send).
+
+    Raises:
+        JuniperCascorConfigurationError: When the key holds a character other than printable
+            ASCII (the message names ``source``, never the key).
+    """
+    text = value.strip()
+    if not text:
+        return None
+    if not _HEADER_SAFE_KEY.fullmatch(text):
+        raise JuniperCascorConfigurationError(
+            f"API key from the {source} holds a character that cannot be sent in an HTTP "
+            "header (only printable ASCII is allowed)"
+        )
+    return ApiKey(text)
+
+
 def resolve_api_key(
     api_key: str | None = None, *, environ: Mapping[str, str] | None = None
 ) -> ApiKey | None:
@@ -84,18 +111,10 @@ def resolve_api_key(
         JuniperCascorConfigurationError: When the key holds a character other than printable
             ASCII (the message never shows the key).
     """
-    source = "api_key argument" if api_key is not None else API_KEY_ENV
-    if api_key is None:
-        api_key = (os.environ if environ is None else environ).get(API_KEY_ENV)
-    api_key = (api_key or "").strip()
-    if not api_key:
-        return None
-    if not _HEADER_SAFE_KEY.fullmatch(api_key):
-        raise JuniperCascorConfigurationError(
-            f"API key from the {source} holds a character that cannot be sent in an HTTP "
-            "header (only printable ASCII is allowed)"
-        )
-    return ApiKey(api_key)
+    if api_key is not None:
+        return check_api_key(api_key, "api_key argument")
+    value = (os.environ if environ is None else environ).get(API_KEY_ENV)
+    return None if value is None else check_api_key(value, f"{API_KEY_ENV} environment variable")
 
 
 def redact(text: str, key: ApiKey | None) -> str:

@@ -17,8 +17,11 @@ Every error raised by the REST client and the WebSocket streams is one of these:
     ├── JuniperCascorProtocolError            a malformed or unexpected frame from the server
     └── JuniperCascorCommandError             a control command answered with ``status: error``
 
-Every error has ``message``, ``status_code``, ``detail`` and ``response`` (``None`` where they do
-not apply); the subclasses add their own structured fields. Errors survive ``pickle`` and
+Every error has ``message``, ``status_code``, ``code``, ``detail`` and ``response`` (``None``
+where they do not apply): ``code`` is the server's machine-readable error code, from a REST
+error body's ``error.code`` (``SNAPSHOT_ABSENT``, ``HTTP_409``, ``VALIDATION_ERROR``...) or a
+control answer's ``code`` (``invalid_params``, ``unknown_command``...). The subclasses add their
+own structured fields. Errors survive ``pickle`` and
 ``copy``: the constructor takes the message positionally and everything else as keywords, so the
 standard exception reduction rebuilds them with all their fields.
 """
@@ -51,6 +54,7 @@ class JuniperCascorClientError(Exception):
     Args:
         message: Human-readable description; it is what ``str()`` returns.
         status_code: HTTP status of the response that caused the error, if any.
+        code: The server's machine-readable error code, if it sent one.
         detail: The server's structured detail (a string, or a list of validation errors).
         response: The transport's response object (e.g. a ``requests.Response``), if any.
     """
@@ -60,12 +64,14 @@ class JuniperCascorClientError(Exception):
         message: str = "",
         *,
         status_code: int | None = None,
+        code: str | None = None,
         detail: Any = None,
         response: Any = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.status_code = status_code
+        self.code = code
         self.detail = detail
         self.response = response
 
@@ -80,7 +86,7 @@ class JuniperCascorClientError(Exception):
 
     def _fields(self) -> dict[str, Any]:
         """The structured fields shown by ``repr()`` (the response object is left out)."""
-        return {"status_code": self.status_code, "detail": self.detail}
+        return {"status_code": self.status_code, "code": self.code, "detail": self.detail}
 
 
 class JuniperCascorConnectionError(JuniperCascorClientError):
@@ -171,8 +177,8 @@ class JuniperCascorProtocolError(JuniperCascorClientError):
 class JuniperCascorCommandError(JuniperCascorClientError):
     """A control command was answered with ``status: "error"``.
 
-    ``command`` is the command's name, ``command_id`` its correlation id and ``code`` the
-    server's machine-readable error code (e.g. ``unknown_command``), when it sent one.
+    ``command`` is the command's name, ``command_id`` its correlation id and ``code`` (from the
+    base) the server's machine-readable error code (e.g. ``unknown_command``), when it sent one.
     """
 
     def __init__(
@@ -181,13 +187,11 @@ class JuniperCascorCommandError(JuniperCascorClientError):
         *,
         command: str | None = None,
         command_id: str | None = None,
-        code: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(message, **kwargs)
         self.command = command
         self.command_id = command_id
-        self.code = code
 
     def _fields(self) -> dict[str, Any]:
         return {"command": self.command, "command_id": self.command_id, "code": self.code}

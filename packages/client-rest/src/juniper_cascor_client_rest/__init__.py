@@ -4,7 +4,8 @@
     >>> with JuniperCascorClient("http://localhost:8200") as client:  # doctest: +SKIP
     ...     client.get_training_status()["data"]["training_active"]
 
-The exceptions are those of :mod:`juniper_cascor_client_core`, re-exported here.
+The exceptions are those of :mod:`juniper_cascor_client_core`, re-exported here;
+``SharedSession`` is the type of ``client.session``.
 """
 
 from juniper_cascor_client_core.exceptions import (
@@ -23,6 +24,7 @@ from juniper_cascor_client_core.exceptions import (
 from juniper_cascor_client_rest._version import __version__
 from juniper_cascor_client_rest.client import JuniperCascorClient
 from juniper_cascor_client_rest.retry import RetryPolicy
+from juniper_cascor_client_rest.sessions import SharedSession
 
 __all__ = [
     "JuniperCascorAuthenticationError",
@@ -38,5 +40,6 @@ __all__ = [
     "JuniperCascorTimeoutError",
     "JuniperCascorValidationError",
     "RetryPolicy",
+    "SharedSession",
     "__version__",
 ]

@@ -2,10 +2,13 @@
 
 Thread safety: ``requests.Session`` is not documented as thread-safe (it carries a cookie jar,
 default headers and per-call merging state), so every thread gets its own session, created
-lazily and kept in a ``threading.local``. All those sessions mount one shared
-``HTTPAdapter``, whose urllib3 ``PoolManager`` is thread-safe, so the client keeps one bounded
-pool of keep-alive connections however many threads call it. Closing the transport closes
-that pool; the per-thread sessions then hold no sockets.
+lazily and kept in a ``threading.local``. Each call first gives that session the settings of
+the client's one :class:`~juniper_cascor_client_rest.sessions.SharedSession` (headers, key,
+auth, proxies, TLS, cookies), so a setting changed from any thread applies to every thread's
+next call. All those sessions mount one shared ``HTTPAdapter``, whose urllib3 ``PoolManager``
+is thread-safe, so the client keeps one bounded pool of keep-alive connections however many
+threads call it. Closing the transport closes that pool; the per-thread sessions then hold no
+sockets.
 
 The adapter is built with ``Retry(total=0, read=False, ...)`` so urllib3 never retries on its
 own; :meth:`Transport.call` owns every retry (see :mod:`juniper_cascor_client_rest.retry`).
@@ -28,7 +31,6 @@ from urllib3.exceptions import HTTPError
 from urllib3.util.retry import Retry
 
 from juniper_cascor_client_core import (
-    ApiKey,
     JuniperCascorClientError,
     JuniperCascorConfigurationError,
     JuniperCascorTimeoutError,
@@ -40,7 +42,9 @@ from juniper_cascor_client_rest.errors import (
     error_for_failure,
     error_for_status,
 )
+from juniper_cascor_client_rest.paths import API_PREFIX
 from juniper_cascor_client_rest.retry import RetryPolicy, is_finite_number, parse_retry_after
+from juniper_cascor_client_rest.sessions import SharedSession
 
 __all__ = ["USER_AGENT", "Timeout", "Transport", "positive", "timeout_pair"]
 
@@ -89,7 +93,7 @@ class Transport:
 
     Args:
         base_url: The normalised service URL, without ``/v1``.
-        api_key: The key sent as ``X-API-Key``, or ``None``.
+        shared: The settings every call is sent with (headers and key included).
         timeout: Default ``(connect, read)`` timeouts of one attempt.
         deadline: Default total time of a call, retries and waits included; ``None`` derives
             it per call as connect + read timeout.
@@ -101,23 +105,26 @@ class Transport:
         self,
         base_url: str,
         *,
-        api_key: ApiKey | None,
+        shared: SharedSession,
         timeout: tuple[float, float],
         deadline: float | None,
         policy: RetryPolicy,
         pool_maxsize: int,
     ) -> None:
-        self._prefix = f"{base_url}/v1"
-        self._api_key = api_key
-        self._timeout = timeout
+        self._prefix = base_url + API_PREFIX
+        self._shared = shared
+        self.timeout = timeout
         self._deadline = deadline
-        self._policy = policy
-        self._headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-        if api_key is not None:
-            self._headers.update(api_key.headers())
+        self.policy = policy
         self._adapter = HTTPAdapter(pool_maxsize=pool_maxsize, max_retries=_NO_URLLIB3_RETRIES)
         self._local = threading.local()
         self._closed = False
+
+    timeout: tuple[float, float]
+    """Default ``(connect, read)`` timeouts of one attempt (replaceable at any time)."""
+
+    policy: RetryPolicy
+    """The retry policy."""
 
     @property
     def closed(self) -> bool:
@@ -166,15 +173,18 @@ class Transport:
             The response body parsed as a JSON object (``{}`` for an empty body).
 
         Raises:
+            JuniperCascorConfigurationError: When the API key cannot be an HTTP header value.
             JuniperCascorClientError: A subclass for the HTTP status or transport failure
                 (see :mod:`juniper_cascor_client_rest.errors`), or the base class when the
                 transport is closed.
         """
         self.ensure_open()
-        connect, read = self._timeout if timeout is None else timeout
+        connect, read = self.timeout if timeout is None else timeout
         budget = deadline or self._deadline or connect + read
         end = time.monotonic() + budget
+        headers, api_key = self._shared.call_headers()
         session = self._session()
+        options = self._shared.configure(session, headers)
         url = self._prefix + path
         retry_index = 0
         while True:
@@ -189,15 +199,18 @@ class Transport:
                     timeout=(min(connect, remaining), min(read, remaining)),
                     allow_redirects=False,
                     stream=True,
+                    **options,
                 )
                 with _closed_on_error(response):
                     _read_body(response, read, end)
             except (requests.RequestException, HTTPError) as exc:
-                error = error_for_failure(exc, method, path, api_key=self._api_key)
+                error = error_for_failure(exc, method, path, api_key=api_key)
                 logger.debug("%s (after %.1f ms)", error, (time.monotonic() - started) * 1000)
-                retryable = retry and self._policy.retries_failure(method, delivery_of(exc))
+                retryable = retry and self.policy.retries_failure(method, delivery_of(exc))
                 if not self._wait_before_retry(error, retryable, retry_index, None, end):
                     raise error from exc
+            except OSError as exc:  # e.g. requests refusing a missing CA bundle of the session
+                raise error_for_failure(exc, method, path, api_key=api_key) from exc
             except _DeadlinePassedError:
                 raise JuniperCascorTimeoutError(
                     f"{method} {path}: timed out: the response was not complete within the "
@@ -209,12 +222,12 @@ class Transport:
                     elapsed_ms = (time.monotonic() - started) * 1000
                     logger.debug("%s %s -> %d in %.1f ms", method, path, status, elapsed_ms)
                 if 200 <= status < 300:
-                    return decode_json_object(response, method, path, api_key=self._api_key)
+                    return decode_json_object(response, method, path, api_key=api_key)
                 retry_after = parse_retry_after(response.headers.get("Retry-After"), time.time())
                 error = error_for_status(
-                    response, method, path, api_key=self._api_key, retry_after=retry_after
+                    response, method, path, api_key=api_key, retry_after=retry_after
                 )
-                retryable = retry and self._policy.retries_status(method, status)
+                retryable = retry and self.policy.retries_status(method, status)
                 if not self._wait_before_retry(error, retryable, retry_index, retry_after, end):
                     raise error
             retry_index += 1
@@ -231,12 +244,12 @@ class Transport:
         (also when the transport was closed during the sleep)."""
         if not retryable:
             return False
-        delay = self._policy.delay(retry_index, retry_after, random.random)
+        delay = self.policy.delay(retry_index, retry_after, random.random)
         if delay is None or time.monotonic() + delay + _MIN_ATTEMPT_SECONDS >= end:
             logger.debug("giving up after %d retries: %s", retry_index, error)
             return False
         logger.debug(
-            "%s; retry %d of %d in %.3f s", error, retry_index + 1, self._policy.retries, delay
+            "%s; retry %d of %d in %.3f s", error, retry_index + 1, self.policy.retries, delay
         )
         time.sleep(delay)
         if self._closed:  # closed by another thread meanwhile: no new connection, no resend
@@ -248,7 +261,6 @@ class Transport:
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
             session = requests.Session()
-            session.headers.update(self._headers)
             session.mount("http://", self._adapter)
             session.mount("https://", self._adapter)
             self._local.session = session

@@ -14,34 +14,38 @@ from juniper_cascor_client_core import (
     JuniperCascorConfigurationError,
     normalize_base_url,
     redact_url,
-    resolve_api_key,
 )
 from juniper_cascor_client_rest._transport import (
+    USER_AGENT,
     Timeout,
     Transport,
     positive,
     timeout_pair,
 )
+from juniper_cascor_client_rest.compat import LegacyRequests
 from juniper_cascor_client_rest.endpoints import CascorEndpoints
-from juniper_cascor_client_rest.paths import check_method, check_path
+from juniper_cascor_client_rest.paths import API_PREFIX, api_path, check_method
 from juniper_cascor_client_rest.retry import RetryPolicy
+from juniper_cascor_client_rest.sessions import SharedSession
 
 __all__ = ["JuniperCascorClient"]
 
 logger = logging.getLogger("juniper_cascor_client_rest")
 
 
-class JuniperCascorClient(CascorEndpoints):
+class JuniperCascorClient(CascorEndpoints, LegacyRequests):
     """Synchronous client of the juniper-cascor REST API (``{base_url}/v1``).
 
-    Every endpoint has a method (listed in
+    Every route has a method (listed in
     :class:`~juniper_cascor_client_rest.endpoints.CascorEndpoints`) and :meth:`request` reaches
-    any other path. Each returns the parsed JSON envelope.
+    any path. Each returns the parsed JSON body.
 
     Thread safety: one client may be shared by any number of threads (for instance through
     ``asyncio.to_thread``). Each thread sends through its own ``requests.Session``; all of them
     share one thread-safe urllib3 connection pool of up to ``pool_maxsize`` keep-alive
-    connections. :meth:`close` may be called from any thread; calls that start afterwards raise.
+    connections, and all of them take their headers, key, auth, proxies, TLS settings and
+    cookies from the one :attr:`session` at the start of each call. :meth:`close` may be called
+    from any thread; calls that start afterwards raise.
 
     Timeouts and retries: ``timeout`` bounds each attempt (connect and each read); ``deadline``
     bounds the whole call, attempts, retries and waits included. By default the deadline is
@@ -52,20 +56,29 @@ class JuniperCascorClient(CascorEndpoints):
     mutating call is retried only when its connection could not even be established, so it is
     never sent twice. See :mod:`juniper_cascor_client_rest.retry`.
 
+    The API key: ``api_key=None`` reads ``JUNIPER_CASCOR_API_KEY`` once, when the key is first
+    needed (the first call, or reading :attr:`api_key`), not here; a key found there that
+    cannot be an HTTP header value fails the calls with
+    :class:`~juniper_cascor_client_core.JuniperCascorConfigurationError`, not the construction.
+    ``""`` sends no key. Assigning :attr:`api_key`, or setting or removing ``X-API-Key`` in
+    ``session.headers``, replaces the key for every thread and ends the environment lookup.
+    The key never appears in reprs, logs or exception messages.
+
     Args:
         base_url: Service URL; ``http://`` is assumed and a trailing ``/`` or ``/v1`` dropped.
         timeout: Seconds per attempt, one number or ``(connect, read)``.
         retries: Most retries after the first attempt (0 disables retrying).
         backoff_factor: Base of the exponential backoff, in seconds.
-        api_key: Sent as ``X-API-Key``; ``None`` reads ``JUNIPER_CASCOR_API_KEY``, ``""`` sends
-            none. It never appears in reprs, logs or exception messages.
+        api_key: Sent as ``X-API-Key``; ``None`` reads ``JUNIPER_CASCOR_API_KEY`` when first
+            needed, ``""`` sends none.
         deadline: Total seconds a call may take; ``None`` derives it from ``timeout``.
         max_retry_after: Longest ``Retry-After`` (seconds) the client is willing to wait.
         pool_maxsize: Keep-alive connections kept open to the server.
 
     Raises:
         JuniperCascorConfigurationError: For a base URL without a host, a non-positive
-            timeout or deadline, a negative ``retries`` or backoff.
+            timeout or deadline, a negative ``retries`` or backoff, or an ``api_key`` argument
+            that cannot be an HTTP header value.
     """
 
     def __init__(
@@ -81,26 +94,92 @@ class JuniperCascorClient(CascorEndpoints):
         pool_maxsize: int = 32,
     ) -> None:
         self._base_url = normalize_base_url(base_url)
-        self._api_key = resolve_api_key(api_key)
         if isinstance(pool_maxsize, bool) or not isinstance(pool_maxsize, int) or pool_maxsize < 1:
             raise JuniperCascorConfigurationError(
                 f"pool_maxsize must be a positive int: {pool_maxsize!r}"
             )
+        pair = timeout_pair(timeout)
+        policy = RetryPolicy(
+            retries=retries, backoff_factor=backoff_factor, max_retry_after=max_retry_after
+        )
+        limit = None if deadline is None else positive(deadline, "deadline")
+        self._timeout = timeout
+        self._session = SharedSession(api_key, USER_AGENT)
         self._transport = Transport(
             self._base_url,
-            api_key=self._api_key,
-            timeout=timeout_pair(timeout),
-            deadline=None if deadline is None else positive(deadline, "deadline"),
-            policy=RetryPolicy(
-                retries=retries, backoff_factor=backoff_factor, max_retry_after=max_retry_after
-            ),
+            shared=self._session,
+            timeout=pair,
+            deadline=limit,
+            policy=policy,
             pool_maxsize=pool_maxsize,
         )
+
+    # -- attributes -------------------------------------------------------------------------
 
     @property
     def base_url(self) -> str:
         """The normalised service URL, without ``/v1``."""
         return self._base_url
+
+    @property
+    def api_url(self) -> str:
+        """The URL every REST path is appended to: :attr:`base_url` + ``/v1``."""
+        return self._base_url + API_PREFIX
+
+    @property
+    def timeout(self) -> Timeout:
+        """Seconds per attempt, as given (one number or ``(connect, read)``).
+
+        Assigning it changes the calls that start afterwards, on every thread.
+
+        Raises:
+            JuniperCascorConfigurationError: On assignment of a value that is not a positive
+                number or a pair of them.
+        """
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, value: Timeout) -> None:
+        self._transport.timeout = timeout_pair(value)
+        self._timeout = value
+
+    @property
+    def retries(self) -> int:
+        """The most retries after the first attempt."""
+        return self._transport.policy.retries
+
+    @property
+    def backoff_factor(self) -> float:
+        """The base of the exponential backoff, in seconds."""
+        return self._transport.policy.backoff_factor
+
+    @property
+    def api_key(self) -> str | None:
+        """The key the next call sends as ``X-API-Key``, or ``None`` for none.
+
+        Reading it reads ``JUNIPER_CASCOR_API_KEY`` if that is still due (``None`` when the
+        variable's key cannot be used). Assigning a key, or ``None`` for none, applies to every
+        thread from the next call and ends the environment lookup.
+
+        Raises:
+            JuniperCascorConfigurationError: On assignment of a key that cannot be an HTTP
+                header value (the message never shows it).
+        """
+        return self._session.api_key()
+
+    @api_key.setter
+    def api_key(self, value: str | None) -> None:
+        self._session.set_api_key(value)
+
+    @property
+    def session(self) -> SharedSession:
+        """The ``requests.Session`` whose ``headers``, ``auth``, ``proxies``, ``verify``,
+        ``cert`` and ``cookies`` every call, from any thread, is sent with.
+
+        It does not take transport adapters (``mount`` raises); see
+        :mod:`juniper_cascor_client_rest.sessions`.
+        """
+        return self._session
 
     @property
     def closed(self) -> bool:
@@ -116,12 +195,11 @@ class JuniperCascorClient(CascorEndpoints):
         params: Mapping[str, Any] | None = None,
         timeout: Timeout | None = None,
     ) -> dict[str, Any]:
-        """Call any endpoint: ``method`` on ``{base_url}/v1{path}``.
+        """Call any route: ``method`` on ``{base_url}/v1{path}``.
 
-        For endpoints without a named method, e.g.
-        ``client.request("POST", "/training/dataset", json={...})`` or
-        ``client.request("PATCH", "/network/weights", json={...})``. The retry policy and the
-        deadline apply as for the named methods.
+        For example ``client.request("GET", "/training/status")``. A path that already starts
+        with ``/v1`` is not prefixed again. The retry policy and the deadline apply as for the
+        named methods.
 
         Args:
             method: HTTP method, any case.
@@ -146,58 +224,18 @@ class JuniperCascorClient(CascorEndpoints):
             JuniperCascorConnectionError: The server could not be reached or dropped the link.
             JuniperCascorTimeoutError: An attempt timed out and no retry fitted the deadline.
             JuniperCascorProtocolError: A 2xx body that is not a JSON object.
+            JuniperCascorConfigurationError: The API key cannot be an HTTP header value.
             JuniperCascorClientError: Any other non-2xx (``HTTP <status>: <message>``), or the
-                client is closed.
+                client is closed. Every HTTP error carries ``status_code``, the server's
+                ``code`` and ``detail``.
         """
         return self._transport.call(
             check_method(method),
-            check_path(path),
+            api_path(path),
             json=json,
             params=params,
             timeout=None if timeout is None else timeout_pair(timeout),
         )
-
-    # -- compatibility aliases (kept for callers written against earlier clients) -----------
-
-    def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        """Alias of :meth:`request`; ``kwargs`` may be ``json``, ``params``, ``timeout``.
-
-        Raises:
-            JuniperCascorClientError: As :meth:`request`.
-        """
-        return self.request(method, path, **kwargs)
-
-    def _get(self, path: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """Alias of ``request("GET", path, params=params)``.
-
-        Raises:
-            JuniperCascorClientError: As :meth:`request`.
-        """
-        return self.request("GET", path, params=params)
-
-    def _post(self, path: str, json: Any = None) -> dict[str, Any]:
-        """Alias of ``request("POST", path, json=json)``.
-
-        Raises:
-            JuniperCascorClientError: As :meth:`request`.
-        """
-        return self.request("POST", path, json=json)
-
-    def _patch(self, path: str, json: Any = None) -> dict[str, Any]:
-        """Alias of ``request("PATCH", path, json=json)``.
-
-        Raises:
-            JuniperCascorClientError: As :meth:`request`.
-        """
-        return self.request("PATCH", path, json=json)
-
-    def _delete(self, path: str) -> dict[str, Any]:
-        """Alias of ``request("DELETE", path)``.
-
-        Raises:
-            JuniperCascorClientError: As :meth:`request`.
-        """
-        return self.request("DELETE", path)
 
     # -- probes -----------------------------------------------------------------------------
 
@@ -274,8 +312,9 @@ class JuniperCascorClient(CascorEndpoints):
     # -- lifecycle --------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the connection pool; later calls raise. Safe to call more than once."""
+        """Close the connection pool and the session; later calls raise. Idempotent."""
         self._transport.close()
+        self._session.close()
 
     def __enter__(self) -> JuniperCascorClient:
         return self
@@ -291,4 +330,5 @@ class JuniperCascorClient(CascorEndpoints):
     def __repr__(self) -> str:
         state = ", closed" if self.closed else ""
         shown = redact_url(self._base_url)
-        return f"JuniperCascorClient(base_url={shown!r}, api_key={self._api_key!r}{state})"
+        key = self._session.describe_key()
+        return f"JuniperCascorClient(base_url={shown!r}, api_key={key}{state})"

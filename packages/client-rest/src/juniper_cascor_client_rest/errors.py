@@ -16,10 +16,13 @@ HTTP status -> exception::
     other      JuniperCascorClientError
 
 The message is ``HTTP <status>: <server message> (<METHOD> <path>)``. The server message is
-``error.message`` of the current error envelope, else the legacy ``detail`` (a FastAPI
-validation list renders as ``body.learning_rate: too small; ...``), else a trimmed copy of a
-non-JSON body, else the standard reason phrase. Any occurrence of the API key is replaced by
-``***`` in messages and details.
+``error.message`` of the current error envelope
+(``{"status": "error", "error": {"code", "message", "detail"}, "meta"}``), else the legacy
+``detail`` (a FastAPI validation list renders as ``body.learning_rate: too small; ...``), else a
+trimmed copy of a non-JSON body, else the standard reason phrase. ``code`` is the envelope's
+``error.code`` (``HTTP_404``, ``SNAPSHOT_ABSENT``, ``VALIDATION_ERROR``...), ``None`` for the
+legacy shape. Any occurrence of the API key is replaced by ``***`` in messages, codes and
+details.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 import requests
 from urllib3.exceptions import (
@@ -57,6 +60,7 @@ from juniper_cascor_client_rest.retry import Delivery
 
 __all__ = [
     "STATUS_ERRORS",
+    "ErrorBody",
     "TransportFailure",
     "decode_json_object",
     "delivery_of",
@@ -76,26 +80,39 @@ STATUS_ERRORS: dict[int, type[JuniperCascorClientError]] = {
     503: JuniperCascorServiceUnavailableError,
 }
 
-TransportFailure: TypeAlias = requests.RequestException | HTTPError
-"""A failure of ``requests`` while sending, or of ``urllib3`` while reading the body."""
+TransportFailure: TypeAlias = requests.RequestException | HTTPError | OSError
+"""A failure of ``requests`` while sending, of ``urllib3`` while reading the body, or an
+``OSError`` that ``requests`` raised as it is (e.g. for a CA bundle path that does not exist)."""
 
 _MAX_TEXT = 200
 _MAX_DEPTH = 32
 
 
-def describe_error_body(content: bytes) -> tuple[str | None, Any]:
-    """Extract the human message and the structured detail of an error response body.
+class ErrorBody(NamedTuple):
+    """What an error response body says."""
+
+    message: str | None
+    """The human message; ``None`` for an empty body."""
+
+    detail: Any
+    """The envelope's ``error.detail``, else the legacy ``detail``, else the message."""
+
+    code: str | None
+    """The envelope's ``error.code``, when it is a non-empty string."""
+
+
+def describe_error_body(content: bytes) -> ErrorBody:
+    """Extract the message, the structured detail and the code of an error response body.
 
     Never raises, whatever the bytes.
-
-    Returns:
-        ``(message, detail)``; ``message`` is ``None`` for an empty body. ``detail`` is the
-        envelope's ``error.detail``, else the legacy ``detail``, else the message.
     """
     body = _loads(content)
+    code = None
     if isinstance(body, dict):
         error = body.get("error")
         error = error if isinstance(error, dict) else {}
+        if isinstance(error.get("code"), str) and error["code"]:
+            code = error["code"]
         legacy = body.get("detail")
         nested = error.get("detail")
         message = error.get("message")
@@ -103,9 +120,9 @@ def describe_error_body(content: bytes) -> tuple[str | None, Any]:
             message = _render_detail(nested if nested is not None else legacy)
         if message:
             detail = next((d for d in (nested, legacy) if d is not None), message)
-            return message, detail
+            return ErrorBody(message, detail, code)
     text = _trim(content.decode("utf-8", "replace"))
-    return (text or None), (text or None)
+    return ErrorBody(text or None, text or None, code)
 
 
 def error_for_status(
@@ -118,12 +135,13 @@ def error_for_status(
 ) -> JuniperCascorClientError:
     """Build the exception for a non-2xx ``response`` (it is returned, not raised)."""
     status = response.status_code
-    message, detail = describe_error_body(response.content)
+    message, detail, code = describe_error_body(response.content)
     if message is None:
         message = response.reason or _reason_phrase(status)
     text = redact(f"HTTP {status}: {message} ({method} {path})", api_key)
     fields: dict[str, Any] = {
         "status_code": status,
+        "code": None if code is None else redact(code, api_key),
         "detail": _redact_json(detail, lambda s: redact(s, api_key)),
         "response": response,
     }

@@ -2,6 +2,9 @@
 
 Ids are checked against the server's own patterns before anything is sent, then
 percent-encoded, so an id can never leave its path segment (``../x``, ``a/b``, ``?q``...).
+Request paths are relative to ``{base_url}/v1``; one that already starts with the ``/v1``
+segment (as the full route names in the documentation do) is taken relative to the base URL
+instead, so ``/training/start`` and ``/v1/training/start`` name the same route.
 """
 
 from __future__ import annotations
@@ -12,14 +15,19 @@ from urllib.parse import quote, unquote
 from juniper_cascor_client_core import JuniperCascorValidationError
 
 __all__ = [
+    "API_PREFIX",
     "HTTP_METHODS",
     "SNAPSHOT_ID_PATTERN",
     "WORKER_ID_PATTERN",
+    "api_path",
     "check_method",
     "check_path",
     "snapshot_segment",
     "worker_segment",
 ]
+
+API_PREFIX = "/v1"
+"""The path prefix of every REST route, after the base URL."""
 
 SNAPSHOT_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
 """Snapshot ids the server accepts."""
@@ -86,6 +94,21 @@ def check_path(path: str) -> str:
     if any(part in (".", "..") for part in _SEPARATORS.split(decoded)):
         raise JuniperCascorValidationError(f"path must not contain dot segments: {path!r}")
     return path
+
+
+def api_path(path: str) -> str:
+    """Check a caller's path (see :func:`check_path`) and return it relative to ``/v1``.
+
+    A path whose first segment is ``v1`` loses it: ``/v1/training/start`` becomes
+    ``/training/start`` and ``/v1`` becomes ``/``.
+
+    Raises:
+        JuniperCascorValidationError: When the path breaks a rule of :func:`check_path`.
+    """
+    checked = check_path(path)
+    if checked == API_PREFIX or checked.startswith(API_PREFIX + "/"):
+        return check_path(checked[len(API_PREFIX) :] or "/")
+    return checked
 
 
 def _segment(value: str, pattern: re.Pattern[str], what: str) -> str:

@@ -17,6 +17,7 @@ from juniper_cascor_client_streams.options import (
 )
 from juniper_cascor_client_streams.queueing import QUEUE_POLICIES, QueuePolicy
 from juniper_cascor_client_streams.reconnect import ReconnectPolicy
+from juniper_cascor_client_streams.states import TRAINING_STATES, normalize_state
 from juniper_cascor_client_streams.sync import BlockingControlStream, iter_training
 from juniper_cascor_client_streams.training import CascorTrainingStream, Message
 
@@ -24,6 +25,7 @@ __all__ = [
     "DEFAULT_MAX_SIZE",
     "DEFAULT_WS_BASE_URL",
     "QUEUE_POLICIES",
+    "TRAINING_STATES",
     "UNRECOGNIZED_FRAMES_METRIC",
     "BaseStream",
     "BlockingControlStream",
@@ -37,4 +39,5 @@ __all__ = [
     "StreamOptions",
     "__version__",
     "iter_training",
+    "normalize_state",
 ]

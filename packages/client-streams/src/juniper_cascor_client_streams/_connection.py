@@ -14,8 +14,9 @@ read (within ``handshake_timeout``); a missing or invalid one is a
 ``JuniperCascorProtocolError``.
 
 juniper-cascor 0.12 refuses a bad key, a foreign ``/ws/control`` Origin and a full server with
-HTTP 403 before the upgrade: an authentication error, never retried. Other servers refuse after
-the upgrade (close 4001/4003, or 1013 when full).
+HTTP 403 before the upgrade: an authentication error, never retried, whose message names the
+likely causes (:func:`refusal_causes`). Other servers refuse after the upgrade (close 4001/4003,
+or 1013 when full).
 
 Why reconnection has its own small loop instead of ``async for ws in websockets.connect(...)``:
 the websockets iterator (with ``process_exception`` and ``reconnect_delays``) considers a
@@ -40,6 +41,8 @@ from websockets.protocol import State
 from websockets.typing import Origin
 
 from juniper_cascor_client_core import (
+    API_KEY_ENV,
+    WS_ORIGIN_ENV,
     ApiKey,
     JuniperCascorAuthenticationError,
     JuniperCascorClientError,
@@ -61,6 +64,7 @@ __all__ = [
     "open_connection",
     "open_with_retries",
     "receive",
+    "refusal_causes",
     "reopen",
     "send_text",
     "translate_error",
@@ -101,15 +105,21 @@ class OpenConnection:
     handshake: Decoded
 
 
-def translate_error(exc: BaseException, *, url: str) -> JuniperCascorClientError:
-    """Map a websockets, OS or asyncio exception to the client's exception hierarchy."""
+def translate_error(exc: BaseException, *, url: str, causes: str = "") -> JuniperCascorClientError:
+    """Map a websockets, OS or asyncio exception to the client's exception hierarchy.
+
+    ``causes`` (see :func:`refusal_causes`) is appended to the message of an authentication
+    refusal.
+    """
     if isinstance(exc, JuniperCascorClientError):
         return exc
+    suffix = f". {causes}" if causes else ""
     if isinstance(exc, InvalidStatus):
         status = exc.response.status_code
         if status in AUTH_HTTP_STATUSES:
             return JuniperCascorAuthenticationError(
-                f"{url} refused the WebSocket handshake: HTTP {status}", status_code=status
+                f"{url} refused the WebSocket handshake: HTTP {status}{suffix}",
+                status_code=status,
             )
         return JuniperCascorConnectionError(
             f"{url} refused the WebSocket handshake: HTTP {status}", status_code=status
@@ -118,7 +128,8 @@ def translate_error(exc: BaseException, *, url: str) -> JuniperCascorClientError
         code, reason = close_details(exc)
         if code in AUTH_CLOSE_CODES:
             return JuniperCascorAuthenticationError(
-                f"{url} refused the connection: close {code} {reason}".rstrip(), close_code=code
+                f"{url} refused the connection: close {code} {reason}".rstrip() + suffix,
+                close_code=code,
             )
         return JuniperCascorStreamClosedError(
             f"{url} closed: code {code} {reason}".rstrip(), close_code=code, close_reason=reason
@@ -130,6 +141,30 @@ def translate_error(exc: BaseException, *, url: str) -> JuniperCascorClientError
     if isinstance(exc, OSError | WebSocketException | EOFError):
         return JuniperCascorConnectionError(f"cannot connect to {url}: {exc}")
     return JuniperCascorConnectionError(f"{url}: {type(exc).__name__}: {exc}")
+
+
+def refusal_causes(settings: ConnectionSettings) -> str:
+    """Explain what makes a server refuse this stream's handshake, and what to change.
+
+    On ``/ws/control`` it is the Origin allowlist (juniper-cascor 0.12 admits
+    ``http://localhost:8050`` and ``http://127.0.0.1:8050`` unless configured otherwise), then
+    the API key; on ``/ws/training`` the API key. The message says whether a key and which
+    Origin were sent, never the key itself.
+    """
+    key = "a key was sent" if settings.api_key is not None else "no key was sent"
+    key_cause = (
+        f"the API key was refused ({key}): pass api_key= or set {API_KEY_ENV} to a key the "
+        "server accepts"
+    )
+    if settings.endpoint != "control":
+        return f"Likely cause: {key_cause}. A server at its connection limit refuses the same way."
+    sent = f"the Origin {settings.origin!r}" if settings.origin else "no Origin header"
+    return (
+        f"Likely causes: (1) the server's /ws/control Origin allowlist refused {sent}: pass "
+        f"origin= or set {WS_ORIGIN_ENV} to an allowed origin (juniper-cascor allows "
+        f"http://localhost:8050 by default); (2) {key_cause}. Not retried: juniper-cascor blocks "
+        "an address for 5 minutes after 10 refused handshakes in 60 s"
+    )
 
 
 def close_details(exc: ConnectionClosed) -> tuple[int, str]:
@@ -167,7 +202,7 @@ async def open_connection(settings: ConnectionSettings) -> OpenConnection:
             ping_timeout=settings.ping_interval,
         )
     except Exception as exc:
-        raise translate_error(exc, url=settings.url) from exc
+        raise translate_error(exc, url=settings.url, causes=refusal_causes(settings)) from exc
     try:
         async with asyncio.timeout(settings.handshake_timeout):
             raw = await socket.recv()
@@ -178,7 +213,7 @@ async def open_connection(settings: ConnectionSettings) -> OpenConnection:
         ) from exc
     except Exception as exc:
         await close_quietly(socket, abort=True)
-        raise translate_error(exc, url=settings.url) from exc
+        raise translate_error(exc, url=settings.url, causes=refusal_causes(settings)) from exc
     except asyncio.CancelledError:
         # disconnect() or the caller cancelled us: the socket is nobody's yet, so drop it.
         await close_quietly(socket, abort=True)

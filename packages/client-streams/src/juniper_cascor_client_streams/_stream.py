@@ -21,9 +21,13 @@ from juniper_cascor_client_core import (
     JuniperCascorAuthenticationError,
     JuniperCascorClientError,
     JuniperCascorStreamClosedError,
+    redact_url,
+    resolve_api_key,
+    websocket_base_url,
 )
 from juniper_cascor_client_streams._callbacks import Callback, invoke_callback
 from juniper_cascor_client_streams._connection import (
+    ConnectionSettings,
     OpenConnection,
     close_quietly,
     is_open,
@@ -41,7 +45,10 @@ from juniper_cascor_client_streams._frames import (
 from juniper_cascor_client_streams.options import (
     DEFAULT_WS_BASE_URL,
     StreamOptions,
+    check_path,
     connection_settings,
+    resolve_origin,
+    warn_auto_pong,
 )
 from juniper_cascor_client_streams.reconnect import Backoff
 
@@ -55,11 +62,18 @@ _NORMAL_CLOSURES = frozenset({1000, 1001})
 class BaseStream:
     """The connection machinery of a juniper-cascor WebSocket stream.
 
+    ``base_url``, ``api_key`` and ``origin`` are attributes as well as arguments: change them
+    before :meth:`connect` (or between connections) and the next connection, a reconnection
+    included, uses the new values. ``api_key`` set to ``None`` sends no key (only the
+    constructor reads the environment).
+
     Args:
         base_url: Service URL, ``ws(s)://`` or ``http(s)://`` (converted); the stream's path
             is appended.
         api_key: Sent as ``X-API-Key``; ``None`` reads ``JUNIPER_CASCOR_API_KEY``.
         origin: ``Origin`` header; ``None`` reads ``JUNIPER_CASCOR_WS_ORIGIN``; empty sends none.
+        auto_pong: Accepted for juniper-cascor-client 0.8 code and ignored with a
+            ``DeprecationWarning``: pings are always answered.
         open_timeout: Seconds allowed for TCP, TLS and the HTTP upgrade.
         handshake_timeout: Seconds allowed for the server's ``connection_established`` frame.
         close_timeout: Seconds allowed for the closing handshake.
@@ -74,7 +88,8 @@ class BaseStream:
         on_reconnect: Called with the number of attempts it took, after each reconnection.
 
     Raises:
-        JuniperCascorConfigurationError: When ``base_url`` or ``reconnect`` is invalid.
+        JuniperCascorConfigurationError: When ``base_url``, ``api_key`` or ``reconnect`` is
+            invalid.
     """
 
     path: ClassVar[str]
@@ -84,12 +99,20 @@ class BaseStream:
         self,
         base_url: str = DEFAULT_WS_BASE_URL,
         api_key: str | None = None,
+        origin: str | None = None,
+        *,
+        auto_pong: bool | None = None,
         **options: Unpack[StreamOptions],
     ) -> None:
-        self._settings = connection_settings(
-            base_url, api_key, path=self.path, endpoint=self.endpoint, options=options
-        )
-        self.url = self._settings.url
+        if auto_pong is not None:
+            # warn_auto_pong <- here <- the concrete stream's __init__ <- the caller
+            warn_auto_pong(auto_pong, stacklevel=3)
+        self._shown_url = ("", "")
+        self.base_url = base_url
+        self._api_key = resolve_api_key(api_key)
+        self.origin = resolve_origin(origin)
+        self._options = options
+        self._path = self.path
         self.idle_timeout = options.get("idle_timeout")
         policy = options.get("reconnect")
         self.reconnect_policy = policy
@@ -107,7 +130,8 @@ class BaseStream:
         self._connect_lock = asyncio.Lock()
         self._closing = False
         self._connected_at = 0.0
-        self._last_frame_at: float | None = None
+        self._last_frame_monotonic: float | None = None
+        self._last_frame_wall: float | None = None
         self.handshake: dict[str, Any] | None = None
         self.close_code: int | None = None
         self.close_reason: str | None = None
@@ -119,6 +143,54 @@ class BaseStream:
         state = "connected" if self.is_connected else "disconnected"
         return f"<{type(self).__name__} {self.url} {state}>"
 
+    # -- configuration --------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """The service URL as given (without a trailing ``/``); used at the next connection.
+
+        Raises:
+            JuniperCascorConfigurationError: When set to an invalid URL.
+        """
+        return self._base_url
+
+    @base_url.setter
+    def base_url(self, value: str) -> None:
+        url = websocket_base_url(value)  # refuses an invalid URL now rather than at connect()
+        self._base_url = value.rstrip("/")
+        self._websocket_url = url
+
+    @property
+    def api_key(self) -> str | None:
+        """The key sent as ``X-API-Key`` (``None``: none); used at the next connection.
+
+        Raises:
+            JuniperCascorConfigurationError: When set to a key that cannot be sent in a header.
+        """
+        return None if self._api_key is None else self._api_key.reveal()
+
+    @api_key.setter
+    def api_key(self, value: str | None) -> None:
+        self._api_key = None if value is None else resolve_api_key(value)
+
+    @property
+    def url(self) -> str:
+        """The URL this stream connects to, credentials masked (``***@``)."""
+        url = self._websocket_url + self._path
+        if self._shown_url[0] != url:  # read for every frame: derive it only on a change
+            self._shown_url = (url, redact_url(url))
+        return self._shown_url[1]
+
+    def _connection_settings(self) -> ConnectionSettings:
+        return connection_settings(
+            self._base_url,
+            self._api_key,
+            self.origin,
+            path=self._path,
+            endpoint=self.endpoint,
+            options=self._options,
+        )
+
     # -- liveness -------------------------------------------------------------------------
 
     @property
@@ -128,12 +200,12 @@ class BaseStream:
 
     @property
     def last_frame_at(self) -> float | None:
-        """``time.monotonic()`` when the last frame (of any kind) arrived."""
-        return self._last_frame_at
+        """Wall-clock time (``time.time()``) when the last frame of any kind arrived."""
+        return self._last_frame_wall
 
     def is_alive(self, window_sec: float = 90.0) -> bool:
         """Whether the stream is connected and heard from the server within ``window_sec``."""
-        last = self._last_frame_at
+        last = self._last_frame_monotonic
         return self.is_connected and last is not None and time.monotonic() - last <= window_sec
 
     # -- callbacks ------------------------------------------------------------------------
@@ -150,16 +222,23 @@ class BaseStream:
 
     # -- life cycle -----------------------------------------------------------------------
 
-    async def connect(self, retries: int = 0, delay: float = 1.0) -> Self:
+    async def connect(
+        self, path: str | None = None, *, retries: int = 0, delay: float = 1.0
+    ) -> Self:
         """Open the connection (a no-op when already connected).
 
         Args:
+            path: Connect to this path of the server instead of the stream's own (the
+                ``connect(path)`` of juniper-cascor-client 0.8); it holds for this
+                connection and its reconnections.
             retries: Further attempts after a failed first one (auth refusals are never
                 retried).
             delay: Seconds between attempts.
 
         Raises:
-            JuniperCascorAuthenticationError: When the key or origin is refused.
+            JuniperCascorConfigurationError: When ``path`` does not start with ``/``.
+            JuniperCascorAuthenticationError: When the key or origin is refused (the message
+                names the likely causes).
             JuniperCascorTimeoutError: When opening timed out.
             JuniperCascorProtocolError: When the server did not open with a handshake frame.
             JuniperCascorConnectionError: When the server could not be reached.
@@ -168,12 +247,14 @@ class BaseStream:
         async with self._connect_lock:  # a concurrent connect() waits and then is a no-op
             if self._reader is not None and not self._reader.done():
                 return self
+            self._path = self.path if path is None else check_path(path)
             self._closing = False
             if self._backoff is not None:  # a new session: attempts from an earlier one are void
                 self._backoff = Backoff(self._backoff.policy)
             self._prepare()
             try:
-                opened = await open_with_retries(self._settings, retries=retries, delay=delay)
+                settings = self._connection_settings()
+                opened = await open_with_retries(settings, retries=retries, delay=delay)
             except JuniperCascorClientError as exc:
                 self.last_error = exc
                 self.close_code = getattr(exc, "close_code", None)
@@ -259,7 +340,8 @@ class BaseStream:
 
     async def _attach(self, opened: OpenConnection, *, reconnected: bool) -> None:
         self._socket = opened
-        self._connected_at = self._last_frame_at = time.monotonic()
+        self._connected_at = self._last_frame_monotonic = time.monotonic()
+        self._last_frame_wall = time.time()
         self.handshake = opened.handshake.frame
         await self._opened(opened.handshake, reconnected=reconnected)
 
@@ -288,7 +370,7 @@ class BaseStream:
         """Reconnect under the policy; return the error when giving up."""
         backoff.connection_ended(time.monotonic() - self._connected_at)
         try:
-            opened = await reopen(self._settings, backoff)
+            opened = await reopen(self._connection_settings(), backoff)
         except JuniperCascorClientError as exc:
             logger.error("%s: gave up reconnecting: %s", self.endpoint, exc)
             self.last_error = exc
@@ -311,7 +393,8 @@ class BaseStream:
                     raw = await receive(socket, url=self.url, idle_timeout=self.idle_timeout)
                 except TimeoutError:
                     return await self._drop_idle(opened)
-                self._last_frame_at = time.monotonic()
+                self._last_frame_monotonic = time.monotonic()
+                self._last_frame_wall = time.time()
                 decoded = decode_frame(raw)
                 if not decoded.envelope.is_known:
                     report_unrecognized(decoded, endpoint=self.endpoint, logger=logger)

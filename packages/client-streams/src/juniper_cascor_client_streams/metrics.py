@@ -12,10 +12,11 @@ once in the default registry, or taken from it when something registered it alre
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import Any
 
-__all__ = ["UNRECOGNIZED_FRAMES_METRIC", "count_unrecognized_frame"]
+__all__ = ["UNRECOGNIZED_FRAMES_METRIC", "count_unrecognized_frame", "reset_counter"]
 
 UNRECOGNIZED_FRAMES_METRIC = "juniper_cascor_client_unrecognized_ws_frames_total"
 _DOCUMENTATION = "Inbound WebSocket frames that envelope validation did not recognise."
@@ -30,6 +31,19 @@ def count_unrecognized_frame(frame_type: str, endpoint: str) -> None:
     counter = _counter if _resolved else _resolve_counter()
     if counter is not None:
         counter.labels(type=frame_type, endpoint=endpoint).inc()
+
+
+def reset_counter() -> None:
+    """Forget the counter and remove it from prometheus-client's default registry, so the next
+    unrecognised frame counts in a fresh one, from zero. For tests."""
+    global _counter, _resolved
+    with _lock:
+        counter, _counter, _resolved = _counter, None, False
+    if counter is not None:
+        from prometheus_client import REGISTRY
+
+        with contextlib.suppress(KeyError):  # the application unregistered it already
+            REGISTRY.unregister(counter)
 
 
 def _resolve_counter() -> Any:

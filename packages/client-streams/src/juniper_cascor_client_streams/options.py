@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import os
+import warnings
 from typing import TypedDict
 
 from juniper_cascor_client_core import (
     WS_ORIGIN_ENV,
+    ApiKey,
+    JuniperCascorConfigurationError,
     redact_url,
-    resolve_api_key,
     websocket_base_url,
 )
 from juniper_cascor_client_streams._callbacks import Callback
 from juniper_cascor_client_streams._connection import ConnectionSettings
 from juniper_cascor_client_streams.reconnect import ReconnectPolicy
 
-__all__ = ["DEFAULT_MAX_SIZE", "DEFAULT_WS_BASE_URL", "StreamOptions", "connection_settings"]
+__all__ = [
+    "DEFAULT_MAX_SIZE",
+    "DEFAULT_WS_BASE_URL",
+    "StreamOptions",
+    "check_path",
+    "connection_settings",
+    "resolve_origin",
+    "warn_auto_pong",
+]
 
 DEFAULT_WS_BASE_URL = "ws://localhost:8200"
 DEFAULT_MAX_SIZE = 16 * 2**20
@@ -26,7 +36,6 @@ DEFAULT_MAX_SIZE = 16 * 2**20
 class StreamOptions(TypedDict, total=False):
     """Keyword options shared by both streams (documented on ``BaseStream``)."""
 
-    origin: str | None
     open_timeout: float
     handshake_timeout: float
     close_timeout: float
@@ -38,27 +47,63 @@ class StreamOptions(TypedDict, total=False):
     on_reconnect: Callback | None
 
 
+def resolve_origin(origin: str | None) -> str | None:
+    """The ``Origin`` to send: ``origin``, else ``JUNIPER_CASCOR_WS_ORIGIN``; empty means none."""
+    if origin is None:
+        origin = os.environ.get(WS_ORIGIN_ENV)
+    return origin or None
+
+
+def check_path(path: str) -> str:
+    """Return ``path`` when it is a URL path (it starts with ``/``).
+
+    Raises:
+        JuniperCascorConfigurationError: Otherwise.
+    """
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise JuniperCascorConfigurationError(f"a stream path must start with '/': {path!r}")
+    return path
+
+
 def connection_settings(
-    base_url: str, api_key: str | None, *, path: str, endpoint: str, options: StreamOptions
+    base_url: str,
+    api_key: ApiKey | None,
+    origin: str | None,
+    *,
+    path: str,
+    endpoint: str,
+    options: StreamOptions,
 ) -> ConnectionSettings:
-    """Resolve the URL, the key, the origin and the socket limits of one stream.
+    """Combine the URL, the key, the origin and the socket limits of one connection.
 
     Raises:
         JuniperCascorConfigurationError: When ``base_url`` is invalid.
     """
-    origin = options.get("origin")
-    if origin is None:
-        origin = os.environ.get(WS_ORIGIN_ENV)
     url = websocket_base_url(base_url) + path
     return ConnectionSettings(
         url=redact_url(url),
         connect_url=url,
         endpoint=endpoint,
-        api_key=resolve_api_key(api_key),
-        origin=origin or None,
+        api_key=api_key,
+        origin=origin,
         open_timeout=options.get("open_timeout", 10.0),
         handshake_timeout=options.get("handshake_timeout", 10.0),
         close_timeout=options.get("close_timeout", 2.0),
         max_size=options.get("max_size", DEFAULT_MAX_SIZE),
         ping_interval=options.get("ping_interval", 20.0),
+    )
+
+
+def warn_auto_pong(auto_pong: bool, *, stacklevel: int) -> None:
+    """Warn that ``auto_pong`` (a juniper-cascor-client 0.8 argument) has no effect.
+
+    The streams always answer the server's ``ping`` frames themselves and never deliver them,
+    so there is nothing to switch; ``stacklevel`` points the warning at the caller's line.
+    """
+    warnings.warn(
+        f"auto_pong={auto_pong!r} is deprecated and ignored: the stream always answers the "
+        "server's ping frames with pong and never delivers them (pongs_sent counts the "
+        "answers); remove the argument",
+        DeprecationWarning,
+        stacklevel=stacklevel + 1,
     )

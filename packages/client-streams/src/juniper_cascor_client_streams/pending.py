@@ -1,12 +1,12 @@
 """The table of control commands awaiting their answer.
 
-Each command gets a fresh ``command_id`` and an entry here *before* it is sent; the entry is
-removed on every way out (answer, timeout, cancellation, disconnect). Answers are matched by
-``command_id``. Servers of the 0.3/0.4 line never echo it but answer in order, one answer per
-command, so an answer without ``command_id`` resolves the oldest pending command (FIFO). A
-caveat of that fallback: when a command timed out on the client and its late answer arrives
-without an id, that answer is taken for the next command's; only servers that echo
-``command_id`` avoid it.
+Each command gets a ``command_id`` (fresh, or the caller's) and an entry here *before* it is
+sent; the entry is removed on every way out (answer, timeout, cancellation, disconnect).
+Answers are matched by ``command_id``. Servers of the 0.3/0.4 line never echo it but answer in
+order, one answer per command, so an answer without ``command_id`` resolves the oldest pending
+command (FIFO). A caveat of that fallback: when a command timed out on the client and its late
+answer arrives without an id, that answer is taken for the next command's; only servers that
+echo ``command_id`` avoid it.
 
 A ``queued`` answer is a heartbeat: it moves the command's deadline to ``now + timeout`` (the
 per-call timeout), but never past the hard maximum fixed when the command was sent.
@@ -20,7 +20,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from juniper_cascor_client_core import JuniperCascorOverloadError, JuniperCascorTimeoutError
+from juniper_cascor_client_core import (
+    JuniperCascorOverloadError,
+    JuniperCascorTimeoutError,
+    JuniperCascorValidationError,
+)
 
 __all__ = ["DEFAULT_MAX_PENDING", "PendingCommand", "PendingCommands"]
 
@@ -85,25 +89,43 @@ class PendingCommands:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def register(self, command: str, *, timeout: float, max_wait: float) -> PendingCommand:
+    def register(
+        self, command: str, *, timeout: float, max_wait: float, command_id: str | None = None
+    ) -> PendingCommand:
         """Create the entry of a command about to be sent; its timer starts now.
 
         The caller awaits ``entry.future`` (the answer frame, or ``JuniperCascorTimeoutError``
         when the deadline passes, or the connection error) and then calls :meth:`discard`.
 
+        Args:
+            command: The command's name.
+            timeout: Seconds until the deadline.
+            max_wait: Seconds after which ``queued`` answers extend the deadline no further.
+            command_id: The id to use; a fresh random one by default.
+
         Raises:
             JuniperCascorOverloadError: When ``max_pending`` commands are already in flight.
+            JuniperCascorValidationError: When ``command_id`` is empty, not a string, or
+                pending already.
         """
         if len(self._entries) >= self.max_pending:
             raise JuniperCascorOverloadError(
                 f"{self.max_pending} commands are already awaiting an answer"
             )
+        if command_id is None:
+            command_id = os.urandom(16).hex()
+        elif not isinstance(command_id, str) or not command_id:
+            raise JuniperCascorValidationError(
+                f"command_id must be a non-empty string: {command_id!r}"
+            )
+        elif command_id in self._entries:
+            raise JuniperCascorValidationError(f"command_id {command_id!r} is already pending")
         loop = asyncio.get_running_loop()
         now = loop.time()
         hard_deadline = now + max(max_wait, timeout)
         entry = PendingCommand(
             command=command,
-            command_id=os.urandom(16).hex(),
+            command_id=command_id,
             timeout=timeout,
             deadline=now + timeout,
             hard_deadline=hard_deadline,

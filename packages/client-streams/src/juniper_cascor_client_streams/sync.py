@@ -46,6 +46,7 @@ async def _next_or_none(iterator: MessageIterator) -> Message | None:
 def iter_training(
     base_url: str = DEFAULT_WS_BASE_URL,
     api_key: str | None = None,
+    origin: str | None = None,
     *,
     timeout: float = 60.0,
     typed: bool = False,
@@ -61,6 +62,7 @@ def iter_training(
     Args:
         base_url: Service URL, default ``ws://localhost:8200``.
         api_key: Sent as ``X-API-Key``; ``None`` reads ``JUNIPER_CASCOR_API_KEY``.
+        origin: ``Origin`` header; ``None`` reads ``JUNIPER_CASCOR_WS_ORIGIN``.
         timeout: Seconds each step (connecting, each message, closing) may wait.
         typed, queue_size, queue_policy, **options: As :class:`CascorTrainingStream`.
 
@@ -80,6 +82,7 @@ def iter_training(
         return CascorTrainingStream(
             base_url,
             api_key,
+            origin,
             typed=typed,
             queue_size=queue_size,
             queue_policy=queue_policy,
@@ -106,8 +109,8 @@ class BlockingControlStream:
         api_key: Sent as ``X-API-Key``; ``None`` reads ``JUNIPER_CASCOR_API_KEY``.
         timeout: Default seconds for connecting, closing and each command's answer.
         connect_retries: Further connection attempts after a failed first one.
-        **kwargs: As :class:`CascorControlStream` (``raise_on_error``, ``max_command_wait``,
-            ``reconnect``...).
+        **kwargs: As :class:`CascorControlStream` (``origin``, ``raise_on_error``,
+            ``retry_rate_limited``, ``max_command_wait``, ``reconnect``...).
 
     Raises:
         JuniperCascorClientError: When connecting failed (see
@@ -158,6 +161,8 @@ class BlockingControlStream:
         *,
         timeout: float | None = None,
         raise_on_error: bool | None = None,
+        command_id: str | None = None,
+        retry_rate_limited: bool | None = None,
     ) -> dict[str, Any]:
         """Send a command and return its answer frame (see :meth:`CascorControlStream.command`).
 
@@ -169,17 +174,37 @@ class BlockingControlStream:
             RuntimeError: When called from the private loop's own thread.
         """
         wait = self.timeout if timeout is None else timeout
-        coro = self._stream.command(command, params, timeout=wait, raise_on_error=raise_on_error)
+        coro = self._stream.command(
+            command,
+            params,
+            timeout=wait,
+            raise_on_error=raise_on_error,
+            command_id=command_id,
+            retry_rate_limited=retry_rate_limited,
+        )
         # The stream enforces the deadline itself; this outer bound only guards the thread.
         return self._runner.run(coro, max(wait, self._stream.max_command_wait) + 1.0)
 
-    def set_params(self, params: dict[str, Any], *, timeout: float = 1.0) -> dict[str, Any]:
-        """Update runtime training parameters.
+    def set_params(
+        self,
+        params: dict[str, Any],
+        *,
+        timeout: float = 1.0,
+        command_id: str | None = None,
+        retry_rate_limited: bool | None = None,
+    ) -> dict[str, Any]:
+        """Update runtime training parameters (see :meth:`CascorControlStream.set_params`).
 
         Raises:
             JuniperCascorClientError: As :meth:`command`.
         """
-        return self.command("set_params", params, timeout=timeout)
+        return self.command(
+            "set_params",
+            params,
+            timeout=timeout,
+            command_id=command_id,
+            retry_rate_limited=retry_rate_limited,
+        )
 
     def start(self, **params: Any) -> dict[str, Any]:
         """Start training; keyword arguments become the command's params.

@@ -36,6 +36,7 @@ from juniper_cascor_client_streams._stream import BaseStream
 from juniper_cascor_client_streams.chunks import ChunkError, ChunkReassembler
 from juniper_cascor_client_streams.options import DEFAULT_WS_BASE_URL, StreamOptions
 from juniper_cascor_client_streams.queueing import MessageQueue, QueueClosedError, QueuePolicy
+from juniper_cascor_client_streams.states import state_in_frame
 from juniper_cascor_protocol.envelope import BaseEnvelope, CommandEnvelope
 
 __all__ = ["CALLBACK_TYPES", "CascorTrainingStream", "Message", "MessageIterator"]
@@ -65,20 +66,42 @@ def _message_type(message: Message) -> object:
     return message.type if isinstance(message, BaseEnvelope) else message.get("type")
 
 
+def _callback_argument(message: Message) -> Any:
+    """What a callback receives: the message's ``data`` (``{}`` when it has none)."""
+    data = message.data if isinstance(message, BaseEnvelope) else message.get("data")
+    return {} if data is None else data
+
+
 class MessageIterator:
-    """Async iterator over a training stream's messages (cancelling ``__anext__`` is safe)."""
+    """Async iterator over a training stream's messages.
+
+    Each message's callbacks run before it is returned. Cancelling ``__anext__`` while it
+    waits for a message loses nothing; cancelling it while an async callback runs loses that
+    message. :meth:`aclose` ends this iterator only (the stream stays connected).
+    """
 
     def __init__(self, stream: CascorTrainingStream) -> None:
         self._stream = stream
+        self._closed = False
 
     def __aiter__(self) -> MessageIterator:
         return self
 
     async def __anext__(self) -> Message:
-        queue = self._stream._queue
-        if queue:  # the fast path: a message is ready
-            return queue.get_nowait()
-        return await self._stream._next_message()
+        if self._closed:
+            raise StopAsyncIteration
+        stream = self._stream
+        queue = stream._queue
+        # the fast path: a message is ready
+        message = queue.get_nowait() if queue else await stream._next_message()
+        kind = _message_type(message)
+        if isinstance(kind, str) and stream._callbacks.get(kind):
+            await stream._dispatch(kind, message)
+        return message
+
+    async def aclose(self) -> None:
+        """End this iteration, as ``aclose()`` ends an async generator."""
+        self._closed = True
 
 
 class CascorTrainingStream(BaseStream):
@@ -89,20 +112,26 @@ class CascorTrainingStream(BaseStream):
         async with CascorTrainingStream("ws://localhost:8200") as stream:
             async for message in stream:
                 if message["type"] == "metrics":
-                    print(message["data"]["train_loss"])
+                    print(message["data"]["loss"], message["data"]["accuracy"])
+
+    A ``metrics`` message's ``data`` holds ``epoch``, ``loss``, ``accuracy``,
+    ``validation_loss``, ``validation_accuracy``, ``hidden_units``, ``phase`` and the
+    classification metrics (``f1``, ``precision``, ``recall``, ``roc_auc``).
 
     Args:
         base_url: Service URL (``ws(s)://`` or ``http(s)://``), default ``ws://localhost:8200``.
         api_key: Sent as ``X-API-Key``; ``None`` reads ``JUNIPER_CASCOR_API_KEY``.
+        origin: ``Origin`` header; ``None`` reads ``JUNIPER_CASCOR_WS_ORIGIN``.
+        auto_pong: Ignored, with a ``DeprecationWarning`` (pings are always answered).
         typed: Deliver envelope models instead of dicts.
         queue_size: Messages buffered between the reader and the consumer.
         queue_policy: ``"block"`` (backpressure), ``"drop_oldest"`` or ``"latest"`` (see
             :mod:`juniper_cascor_client_streams.queueing`).
         on_metrics, on_state, on_topology, on_cascade_add, on_event, on_candidate_progress:
-            Callbacks run by :meth:`listen` with each message of their type (sync or async).
-        **options: Connection options of :class:`BaseStream` (``origin``, timeouts,
-            ``max_size``, ``idle_timeout``, ``reconnect``, ``on_disconnect``,
-            ``on_reconnect``).
+            Callbacks called with the ``data`` of each message of their type (sync or async),
+            as the message is consumed (by iteration or :meth:`listen`).
+        **options: Connection options of :class:`BaseStream` (timeouts, ``max_size``,
+            ``idle_timeout``, ``reconnect``, ``on_disconnect``, ``on_reconnect``).
 
     Raises:
         JuniperCascorConfigurationError: When ``base_url`` or an option is invalid.
@@ -115,7 +144,9 @@ class CascorTrainingStream(BaseStream):
         self,
         base_url: str = DEFAULT_WS_BASE_URL,
         api_key: str | None = None,
+        origin: str | None = None,
         *,
+        auto_pong: bool | None = None,
         typed: bool = False,
         queue_size: int = 1024,
         queue_policy: QueuePolicy = "block",
@@ -127,7 +158,7 @@ class CascorTrainingStream(BaseStream):
         on_candidate_progress: Callback | None = None,
         **options: Unpack[StreamOptions],
     ) -> None:
-        super().__init__(base_url, api_key, **options)
+        super().__init__(base_url, api_key, origin, auto_pong=auto_pong, **options)
         self.typed = typed
         self._queue_size = queue_size
         self._queue_policy = queue_policy
@@ -144,6 +175,11 @@ class CascorTrainingStream(BaseStream):
         self.server_instance_id: str | None = None
         self.gaps = 0
         self.duplicates = 0
+        self.training_state: str | None = None
+        """The newest training state the server reported (in ``initial_status`` or ``state``),
+        normalised (``STARTED``, ``COMPLETED``...); updated as frames are read, so it may be
+        ahead of the messages not consumed yet. A ``FAILED`` straight after ``COMPLETED`` is
+        not taken: juniper-cascor 0.12 may broadcast one for a run it completed."""
 
     # -- consuming ------------------------------------------------------------------------
 
@@ -153,8 +189,8 @@ class CascorTrainingStream(BaseStream):
     def stream(self) -> MessageIterator:
         """Return an async iterator over the messages (what ``async for ... in stream`` uses).
 
-        The iterator ends when the connection is lost and reconnection is off, or after
-        :meth:`disconnect`.
+        The callbacks of each message run as it is consumed. The iterator ends when the
+        connection is lost and reconnection is off, or after :meth:`disconnect`.
 
         Raises:
             JuniperCascorConnectionError: From the iterator, when the stream was never
@@ -163,17 +199,15 @@ class CascorTrainingStream(BaseStream):
         return MessageIterator(self)
 
     async def listen(self) -> None:
-        """Run the registered callbacks on every message until the stream ends.
+        """Consume every message, running the registered callbacks, until the stream ends.
 
         A callback that raises is logged and the stream goes on.
 
         Raises:
             JuniperCascorConnectionError: As :meth:`stream`.
         """
-        async for message in self.stream():
-            kind = _message_type(message)
-            for callback in list(self._callbacks.get(kind, ())) if isinstance(kind, str) else ():
-                await invoke_callback(callback, message, logger=logger, name=f"on_{kind}")
+        async for _message in self.stream():
+            pass
 
     @property
     def dropped(self) -> int:
@@ -188,7 +222,7 @@ class CascorTrainingStream(BaseStream):
     # -- callback registration (each returns the callback, so it works as a decorator) ----
 
     def on(self, message_type: str, callback: Callback) -> Callback:
-        """Register ``callback`` for messages of ``message_type`` (run by :meth:`listen`)."""
+        """Register ``callback``, called with the ``data`` of each message of ``message_type``."""
         self._callbacks.setdefault(message_type, []).append(callback)
         return callback
 
@@ -226,6 +260,11 @@ class CascorTrainingStream(BaseStream):
             JuniperCascorConnectionError: When not connected or sending failed.
         """
         await self._send(command_text(command, params, CommandEnvelope.new_command_id()))
+
+    async def _dispatch(self, kind: str, message: Message) -> None:
+        argument = _callback_argument(message)
+        for callback in list(self._callbacks[kind]):
+            await invoke_callback(callback, argument, logger=logger, name=f"on_{kind}")
 
     # -- hooks ----------------------------------------------------------------------------
 
@@ -282,16 +321,29 @@ class CascorTrainingStream(BaseStream):
                 self.gaps += seq - last - 1
             self.last_seq = seq
         label = decoded.envelope.type
-        if label == "initial_metrics":
-            self._adopt_current_seq(frame.get("data"))
-        elif label == "chunked_message":
+        if label == "chunked_message":
             original = self._reassemble(frame)
-            if original is None:
+            if original is None or original.frame is None:
                 return None
-            decoded = original
+            decoded, frame, label = original, original.frame, original.envelope.type
+        if label in ("state", "initial_status"):
+            self._track_state(state_in_frame(frame))
+        elif label == "initial_metrics":
+            self._adopt_current_seq(frame.get("data"))
         elif label == "resume_failed":
             logger.warning("training: resume failed (%s); resync from REST", frame.get("data"))
         return self._deliver(decoded)
+
+    def _track_state(self, state: str | None) -> None:
+        """Keep the newest state, except a ``FAILED`` straight after ``COMPLETED``.
+
+        juniper-cascor 0.12's state machine cannot fail a completed run, yet after a run
+        completes the server may broadcast a ``state`` frame saying ``Failed`` (its state
+        machine stays ``COMPLETED``, as ``GET /v1/training/status`` shows).
+        """
+        if state is None or (state == "FAILED" and self.training_state == "COMPLETED"):
+            return
+        self.training_state = state
 
     def _adopt_current_seq(self, data: object) -> None:
         """Take the snapshot's ``current_seq`` as the resume point.

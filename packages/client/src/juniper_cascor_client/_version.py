@@ -1,3 +1,3 @@
 """Version of this distribution (the single source read by the build)."""
 
-__version__ = "0.1.0"
+__version__ = "0.8.1"

@@ -102,7 +102,35 @@ def test_missing_data_file_exits_5(cli: Cli, tmp_path: Path) -> None:
 def test_not_found_exits_7_with_a_json_error(cli: Cli, cascor_server: FakeCascorServer) -> None:
     result = cli("--json", "--url", cascor_server.http_url, "snapshots", "load", "no_such_id")
     result.assert_error(7, "no_such_id")
-    assert result.json()["error"]["code"] == "not_found"
+    error = result.json()["error"]
+    assert (error["code"], error["server_code"]) == ("not_found", "SNAPSHOT_ABSENT")
+
+
+@pytest.mark.cascor_server(scenario="idle")
+def test_invalid_control_params_exit_5(cli: Cli, cascor_server: FakeCascorServer) -> None:
+    url = ("--url", cascor_server.http_url)
+    result = cli("--json", *url, "control", "set-params", "learning_rate=-5")
+    result.assert_error(5, "Invalid parameters")
+    error = result.json()["error"]
+    assert (error["code"], error["server_code"]) == ("validation", "invalid_params")
+    assert error["type"] == "JuniperCascorCommandError"
+
+
+@pytest.mark.cascor_server(scenario="idle")
+def test_a_state_conflict_exits_8(
+    cli: Cli, cascor_server: FakeCascorServer, tmp_path: Path
+) -> None:
+    """A restored snapshot is being investigated: starting training is 409 ``HTTP_409``."""
+    url = ("--url", cascor_server.http_url)
+    saved = cli("--json", *url, "snapshots", "save")
+    assert saved.code == 0, saved
+    loaded = cli("--json", *url, "snapshots", "load", saved.json()["id"])
+    assert loaded.code == 0, loaded
+    data = tmp_path / "xor.csv"
+    data.write_text("0,0,0\n0,1,1\n1,0,1\n1,1,0\n", encoding="utf-8")
+    result = cli("--json", *url, "train", "--data", str(data))
+    result.assert_error(8, "Investigating")
+    assert result.json()["error"]["server_code"] == "HTTP_409"
 
 
 @pytest.mark.parametrize(

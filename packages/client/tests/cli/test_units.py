@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from juniper_cascor_client.cli.commands.control import parse_assignment
 from juniper_cascor_client.cli.exit_codes import ExitCode, exit_code_for, exit_codes_epilog
-from juniper_cascor_client.cli.follow import RunRecord
+from juniper_cascor_client.cli.follow import RunRecord, state_label
 from juniper_cascor_client.cli.output import format_field, format_percent, format_value
 from juniper_cascor_client.cli.progress import QuietRunView
 from juniper_cascor_client.cli.remote import boundary_grid, training_points
@@ -70,14 +70,54 @@ def test_bad_assignments_are_usage_errors(text: str) -> None:
         (JuniperCascorConfigurationError("bad url"), ExitCode.USAGE),
         (JuniperCascorProtocolError("odd"), ExitCode.ERROR),
         (JuniperCascorClientError("HTTP 500: boom"), ExitCode.ERROR),
-        (JuniperCascorCommandError("x", code="conflict"), ExitCode.CONFLICT),
         (JuniperCascorCommandError("x", code="unknown_command"), ExitCode.VALIDATION),
+        (JuniperCascorCommandError("x", code="invalid_params"), ExitCode.VALIDATION),
+        (JuniperCascorCommandError("x", code="INVALID_PARAMS"), ExitCode.VALIDATION),
         (JuniperCascorCommandError("x", code="internal_error"), ExitCode.ERROR),
-        (JuniperCascorCommandError("x"), ExitCode.ERROR),
+        (JuniperCascorCommandError("Command execution failed"), ExitCode.ERROR),
+        (ValueError("not a client error"), ExitCode.ERROR),
     ],
 )
 def test_exit_code_for(error: Exception, code: ExitCode) -> None:
     assert exit_code_for(error) is code
+
+
+@pytest.mark.parametrize(
+    ("server_code", "status", "expected"),
+    [
+        ("SNAPSHOT_ABSENT", 404, ExitCode.NOT_FOUND),
+        ("SNAPSHOT_ABSENT", None, ExitCode.NOT_FOUND),
+        ("HTTP_404", None, ExitCode.NOT_FOUND),
+        ("http_409", None, ExitCode.CONFLICT),
+        ("HTTP_400", None, ExitCode.VALIDATION),
+        ("HTTP_413", None, ExitCode.VALIDATION),
+        ("VALIDATION_ERROR", None, ExitCode.VALIDATION),
+        ("VALIDATION_ERROR", 400, ExitCode.VALIDATION),
+        ("HTTP_403", None, ExitCode.AUTHENTICATION),
+        ("HTTP_429", None, ExitCode.UNAVAILABLE),
+        ("HTTP_503", None, ExitCode.UNAVAILABLE),
+        ("HTTP_504", None, ExitCode.TIMEOUT),
+        ("HTTP_500", None, ExitCode.ERROR),
+        ("INTERNAL_ERROR", 500, ExitCode.ERROR),
+        ("SOMETHING_NEW", 409, ExitCode.CONFLICT),
+        (None, 422, ExitCode.VALIDATION),
+        (None, 408, ExitCode.TIMEOUT),
+        (None, 200, ExitCode.ERROR),
+    ],
+)
+def test_the_server_code_then_the_status_decide_over_the_class(
+    server_code: str | None, status: int | None, expected: ExitCode
+) -> None:
+    """A base-class error still gets its specific exit code from what the server said."""
+    error = JuniperCascorClientError("refused", code=server_code, status_code=status)
+    assert exit_code_for(error) is expected
+
+
+def test_the_server_code_wins_over_the_class() -> None:
+    assert exit_code_for(JuniperCascorConflictError("x", code="SNAPSHOT_ABSENT")) is (
+        ExitCode.NOT_FOUND
+    )
+    assert exit_code_for(JuniperCascorNotFoundError("x", code="NEW_CODE")) is ExitCode.NOT_FOUND
 
 
 def test_epilog_lists_every_exit_code() -> None:
@@ -136,6 +176,44 @@ def test_a_running_initial_status_counts_in_any_case() -> None:
         {"type": "state", "data": {"status": "Completed"}},
     )
     assert (record.finished, record.status) == (True, "Completed")
+
+
+def _real_metrics(kind: str, epoch: int, loss: float, accuracy: float | None) -> dict[str, Any]:
+    data = {"epoch": epoch, "loss": loss, "accuracy": accuracy, "hidden_units": 1, "kind": kind}
+    return {"type": "metrics", "data": data}
+
+
+def test_a_real_server_run_is_summed_up_by_its_training_steps() -> None:
+    """0.12 interleaves output-pass epochs (counted within each pass) with the training steps,
+    and follows its ``Completed`` state frame with a ``Failed`` one."""
+    record = _observe(
+        RunRecord(),
+        {"type": "state", "data": {"status": "Started", "phase": "Output"}},
+        _real_metrics("output_epoch", 20, 0.26, None),
+        _real_metrics("training_step", 1, 0.26, 0.75),
+        _real_metrics("output_epoch", 1, 0.26, None),
+        {"type": "cascade_add", "data": {"hidden_unit_index": 0, "total_hidden_units": 3}},
+        _real_metrics("output_epoch", 25, 0.25, None),
+        _real_metrics("training_step", 2, 0.2497, 0.5),
+        {"type": "state", "data": {"status": "Completed", "phase": "Idle"}},
+        {"type": "state", "data": {"status": "Failed", "phase": "Idle"}},
+        {"type": "event", "data": {"event": "training_complete"}},
+    )
+    summary = record.summary()
+    assert (summary["epochs"], summary["final_loss"], summary["final_accuracy"]) == (2, 0.2497, 0.5)
+    assert summary["metrics_received"] == 5
+    assert (record.epochs, record.losses, record.unit_epochs) == ([1, 2], [0.26, 0.2497], [1])
+    assert record.finished
+    assert record.status == "Failed"  # what the frames said; ``watch`` asks the state machine
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [("COMPLETED", "Completed"), ("Completed", "Completed"), ("STARTED", "Started"),
+     ("INVESTIGATING", "Investigating"), ("IDLE", "Idle")],
+)  # fmt: skip
+def test_state_labels_read_both_spellings(name: str, label: str) -> None:
+    assert state_label(name) == label
 
 
 def test_metrics_are_read_by_their_names() -> None:

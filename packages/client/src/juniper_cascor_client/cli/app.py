@@ -109,14 +109,17 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     Expected failures (client errors, unusable data files, missing extras, unwritable output
     files, Ctrl-C) end with a one-line message on stderr and their exit code; with ``--json``
-    stdout also gets ``{"error": {...}}``. Anything else is a bug and keeps its traceback.
+    stdout also gets ``{"error": {...}}`` (``exit_code``, ``code`` (the exit code's name),
+    ``server_code`` (the server's error code, or ``null``), ``type`` and ``message``).
+    Anything else is a bug and keeps its traceback.
     """
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     try:
         return handler(args, Context.from_args(args))
     except JuniperCascorClientError as exc:
-        return _fail(args, exit_code_for(exc), str(exc) or type(exc).__name__, type(exc).__name__)
+        message = str(exc) or type(exc).__name__
+        return _fail(args, exit_code_for(exc), message, type(exc).__name__, exc.code)
     except ImportError as exc:
         return _fail(args, ExitCode.MISSING_DEPENDENCY, str(exc), "ImportError")
     except OSError as exc:
@@ -125,13 +128,20 @@ def run(argv: Sequence[str] | None = None) -> int:
         return _fail(args, ExitCode.INTERRUPTED, "interrupted", "KeyboardInterrupt")
 
 
-def _fail(args: argparse.Namespace, code: ExitCode, message: str, kind: str) -> int:
+def _fail(
+    args: argparse.Namespace,
+    code: ExitCode,
+    message: str,
+    kind: str,
+    server_code: str | None = None,
+) -> int:
     message = _URL_CREDENTIALS.sub(r"\1***@", message)
     print_error(message)
     if args.json:
         error = {
             "exit_code": int(code),
             "code": code.name.lower(),
+            "server_code": server_code,
             "type": kind,
             "message": message,
         }

@@ -15,20 +15,29 @@ Each expected failure has its own code so scripts can tell them apart::
     10   missing optional dependency: install the extra the message names
     130  interrupted (Ctrl-C)
 
-A control command refused with an error ``code`` maps like the HTTP error it stands for
-(``conflict`` -> 8, ``not_found`` -> 7, ``validation_error``/``bad_request``/``unknown_command``
--> 5, ``service_unavailable`` -> 9); other refusals are 1.
+An error is mapped by what the server said first, then by what kind of error it is:
+
+1. the server's error ``code``, whatever its case: REST ``error.code`` (``SNAPSHOT_ABSENT`` -> 7,
+   ``VALIDATION_ERROR`` -> 5, ``HTTP_<status>`` as that status) or a control answer's ``code``
+   (``invalid_params``, ``unknown_command`` -> 5);
+2. the HTTP status: 400/413/422 -> 5, 401/403 -> 4, 404 -> 7, 408/504 -> 6, 409 -> 8,
+   429/503 -> 9;
+3. the exception's class (connection, timeout, configuration...).
+
+Anything else is 1, e.g. a control command refused for the training state (``Command execution
+failed``, which carries no code) or an ``INTERNAL_ERROR``.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from enum import IntEnum
 from typing import TextIO
 
 from juniper_cascor_client_core.exceptions import (
     JuniperCascorAuthenticationError,
-    JuniperCascorCommandError,
+    JuniperCascorClientError,
     JuniperCascorConfigurationError,
     JuniperCascorConflictError,
     JuniperCascorConnectionError,
@@ -87,24 +96,54 @@ _BY_ERROR: tuple[tuple[type[Exception], ExitCode], ...] = (
     (JuniperCascorRateLimitedError, ExitCode.UNAVAILABLE),
 )
 
-_BY_COMMAND_CODE: dict[str, ExitCode] = {
-    "conflict": ExitCode.CONFLICT,
-    "not_found": ExitCode.NOT_FOUND,
+_BY_SERVER_CODE: dict[str, ExitCode] = {
+    "snapshot_absent": ExitCode.NOT_FOUND,
     "validation_error": ExitCode.VALIDATION,
-    "bad_request": ExitCode.VALIDATION,
+    "invalid_params": ExitCode.VALIDATION,
     "unknown_command": ExitCode.VALIDATION,
-    "service_unavailable": ExitCode.UNAVAILABLE,
 }
+"""The server's own error codes, case-folded (``HTTP_<status>`` codes go by the status)."""
+
+_BY_STATUS: dict[int, ExitCode] = {
+    400: ExitCode.VALIDATION,
+    401: ExitCode.AUTHENTICATION,
+    403: ExitCode.AUTHENTICATION,
+    404: ExitCode.NOT_FOUND,
+    408: ExitCode.TIMEOUT,
+    409: ExitCode.CONFLICT,
+    413: ExitCode.VALIDATION,
+    422: ExitCode.VALIDATION,
+    429: ExitCode.UNAVAILABLE,
+    503: ExitCode.UNAVAILABLE,
+    504: ExitCode.TIMEOUT,
+}
+
+_HTTP_CODE = re.compile(r"http_(\d{3})")
 
 
 def exit_code_for(error: Exception) -> ExitCode:
-    """Return the exit code for a client error (``ERROR`` when no specific code applies)."""
-    if isinstance(error, JuniperCascorCommandError):
-        return _BY_COMMAND_CODE.get((error.code or "").lower(), ExitCode.ERROR)
+    """Return the exit code for an error: by the server's error code, else by the HTTP status,
+    else by the exception's class (``ERROR`` when none of them says more)."""
+    if isinstance(error, JuniperCascorClientError):
+        by_server = _by_server_code(error.code)
+        if by_server is not None:
+            return by_server
+        if error.status_code in _BY_STATUS:
+            return _BY_STATUS[error.status_code]
     for error_type, code in _BY_ERROR:
         if isinstance(error, error_type):
             return code
     return ExitCode.ERROR
+
+
+def _by_server_code(server_code: str | None) -> ExitCode | None:
+    if server_code is None:
+        return None
+    key = server_code.casefold()
+    status = _HTTP_CODE.fullmatch(key)
+    if status is not None:
+        return _BY_STATUS.get(int(status.group(1)))
+    return _BY_SERVER_CODE.get(key)
 
 
 def exit_codes_epilog() -> str:

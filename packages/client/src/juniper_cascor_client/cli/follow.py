@@ -35,10 +35,13 @@ from juniper_cascor_client_streams import CascorTrainingStream
 __all__ = [
     "FINISH_EVENTS",
     "JSON_METRICS_LIMIT",
+    "TERMINAL_STATES",
     "RunRecord",
     "RunView",
     "follow_training",
+    "is_step",
     "same_state",
+    "state_label",
 ]
 
 FINISH_EVENTS = frozenset({"training_complete", "training_failed"})
@@ -58,6 +61,19 @@ def same_state(status: object, names: frozenset[str] | str) -> bool:
     return isinstance(status, str) and status.casefold() in {name.casefold() for name in wanted}
 
 
+def state_label(status: str) -> str:
+    """A state name as shown to a person, whatever case the server used (``COMPLETED`` and
+    ``Completed`` are both ``Completed``)."""
+    return status.capitalize()
+
+
+def is_step(data: Frame) -> bool:
+    """Whether a ``metrics`` frame is a training step (``kind: "training_step"``) rather than
+    an epoch inside an output-training pass (``kind: "output_epoch"``, whose ``epoch`` counts
+    within that pass). Frames without a ``kind`` are steps."""
+    return bool(data.get("kind", "training_step") == "training_step")
+
+
 class RunView(Protocol):
     """Receives the frames of a followed run as they arrive (e.g. to draw a progress bar)."""
 
@@ -73,10 +89,15 @@ class RunView(Protocol):
 
 @dataclass
 class RunRecord:
-    """What was seen of a run: metrics, installed units, the final state or event."""
+    """What was seen of a run: metrics, installed units, the final state or event.
+
+    ``latest`` is the newest metrics frame, ``latest_step`` the newest training step (what the
+    summary reports); ``epochs``/``losses`` are the loss curve, one point per training step.
+    """
 
     metrics_received: int = 0
     latest: dict[str, Any] = field(default_factory=dict)
+    latest_step: dict[str, Any] = field(default_factory=dict)
     recent: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=JSON_METRICS_LIMIT))
     epochs: list[int] = field(default_factory=list)
     losses: list[float] = field(default_factory=list)
@@ -102,18 +123,19 @@ class RunRecord:
 
     @property
     def unit_epochs(self) -> list[int]:
-        """The epochs at which hidden units were installed (the epoch of the metrics frame
+        """The epochs at which hidden units were installed (the epoch of the training step
         before each ``cascade_add``)."""
         return [int(unit["epoch"]) for unit in self.units if isinstance(unit.get("epoch"), int)]
 
     def summary(self) -> dict[str, Any]:
         """The JSON-ready summary of the run (``completion_reason`` as the service reported
-        it once the run finished, when the caller asked it)."""
-        latest = self.latest
+        it once the run finished, when the caller asked it; ``status`` as shown to a person,
+        e.g. ``Completed``)."""
+        latest = self.latest_step or self.latest
         event = self.finish_event or {}
         return {
             "finished": self.finished,
-            "status": self.status,
+            "status": None if self.status is None else state_label(self.status),
             "completion_reason": self.completion_reason,
             "event": event.get("event"),
             "epochs": latest.get("epoch"),
@@ -134,7 +156,7 @@ class RunRecord:
             self._metrics(data)
             view.metrics(data)
         elif kind == "cascade_add":
-            self.units.append({**data, "epoch": self.latest.get("epoch")})
+            self.units.append({**data, "epoch": self.latest_step.get("epoch")})
             view.unit_added(data)
         elif kind == "state":
             self._state(data)
@@ -151,6 +173,9 @@ class RunRecord:
         self.metrics_received += 1
         self.latest = dict(data)
         self.recent.append(self.latest)
+        if not is_step(data):
+            return
+        self.latest_step = self.latest
         epoch, loss = data.get("epoch"), data.get("loss")
         if isinstance(epoch, int) and isinstance(loss, int | float):
             self.epochs.append(epoch)

@@ -16,6 +16,7 @@ from rich.live import Live
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from juniper_cascor_client.cli.follow import is_step, state_label
 from juniper_cascor_client.cli.output import format_percent, format_value
 
 __all__ = ["LiveRunView", "QuietRunView"]
@@ -86,8 +87,10 @@ class LiveRunView(QuietRunView):
                 self.console.line()
 
     def metrics(self, data: Mapping[str, Any]) -> None:
-        """Advance the bar to the frame's epoch and add it to the table."""
+        """Add the frame to the table; a training step also advances the bar to its epoch."""
         self.rows.append(data)
+        if not is_step(data):
+            return
         epoch = data.get("epoch")
         scores = (
             f"loss {format_value(data.get('loss'))}  "
@@ -100,16 +103,20 @@ class LiveRunView(QuietRunView):
             self.progress.update(self.task, scores=scores)
 
     def unit_added(self, data: Mapping[str, Any]) -> None:
-        """Print a line for the new hidden unit above the live display."""
-        total = format_value(data.get("total_hidden_units"))
+        """Print a line for the new hidden unit above the live display (numbered from its
+        ``hidden_unit_index``: a 0.12 server overstates ``total_hidden_units``)."""
+        index = data.get("hidden_unit_index")
+        number = format_value(index + 1 if isinstance(index, int) else None)
         correlation = format_value(data.get("correlation"))
-        self.console.print(f"+ hidden unit {total} installed (correlation {correlation})")
+        self.console.print(f"+ hidden unit {number} installed (correlation {correlation})")
 
     def state(self, data: Mapping[str, Any]) -> None:
         """Show the state and phase in the bar's description."""
         status, phase = data.get("status"), data.get("phase")
-        if status is not None:
-            label = f"{status} / {phase}" if phase is not None else str(status)
+        if isinstance(status, str):
+            label = state_label(status)
+            if isinstance(phase, str):
+                label = f"{label} / {state_label(phase)}"
             self.progress.update(self.task, description=label)
 
     def _render(self) -> Group:

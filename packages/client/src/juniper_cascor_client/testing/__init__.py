@@ -3,10 +3,12 @@
 The server itself lives in its own distribution, ``juniper-cascor-fake-server``
 (``juniper_cascor_fake_server``): a twin of the real juniper-cascor 0.12 server on one loopback
 port, training a real, seeded Cascade-Correlation network. This package re-exports its public
-names and adds the upstream test-kit names ``FakeCascorClient`` and
-``FakeCascorTrainingStream``: real clients bound to an in-process server preloaded with a
-scenario. The pytest fixtures ``cascor_server``, ``cascor_ws_url`` and ``cascor_client`` are
-registered by the installed plugins.
+names and adds the upstream (0.8) test kit at its import paths: ``FakeCascorClient``
+(:mod:`.fake_client`, the real REST client bound to an in-process server preloaded with a
+scenario), ``FakeCascorTrainingStream`` (:mod:`.fake_ws_client`, canned messages in memory, or
+the real training stream bound to such a server) and the kit's fixture values
+(:mod:`.constants`). The pytest fixtures ``cascor_server``, ``cascor_ws_url`` and
+``cascor_client`` are registered by the installed plugins.
 
 The names below load on first use, so importing this package needs neither aiohttp nor numpy
 (and names the extra to install when they are missing).
@@ -19,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 from juniper_cascor_client._extras import require
 
 if TYPE_CHECKING:
-    from juniper_cascor_client.testing.fakes import FakeCascorClient, FakeCascorTrainingStream
+    from juniper_cascor_client.testing.fake_client import FakeCascorClient
+    from juniper_cascor_client.testing.fake_ws_client import FakeCascorTrainingStream
     from juniper_cascor_fake_server import (
         SCENARIOS,
         CandidateWorker,
@@ -51,8 +54,8 @@ _HOMES = {
     "RecordedRequest": f"{_SERVER}.recorder",
     "ServerConfig": f"{_SERVER}.config",
     "WorkerThread": f"{_SERVER}.workers.candidate_worker",
-    "FakeCascorClient": f"{__name__}.fakes",
-    "FakeCascorTrainingStream": f"{__name__}.fakes",
+    "FakeCascorClient": f"{__name__}.fake_client",
+    "FakeCascorTrainingStream": f"{__name__}.fake_ws_client",
 }
 
 

@@ -17,6 +17,7 @@ from juniper_cascor_protocol.envelope._labels import (
 )
 from juniper_cascor_protocol.envelope._version import __version__
 from juniper_cascor_protocol.envelope.connection import (
+    ConnectionEstablishedData,
     ConnectionEstablishedEnvelope,
     PingEnvelope,
     PongEnvelope,
@@ -24,6 +25,7 @@ from juniper_cascor_protocol.envelope.connection import (
 from juniper_cascor_protocol.envelope.control import (
     CommandEnvelope,
     CommandRateLimitedEnvelope,
+    CommandResponseData,
     CommandResponseEnvelope,
 )
 from juniper_cascor_protocol.envelope.resume import (
@@ -36,8 +38,10 @@ from juniper_cascor_protocol.envelope.training import (
     CHUNK_THRESHOLD_BYTES,
     CandidateProgressEnvelope,
     CascadeAddEnvelope,
+    ChunkedMessageData,
     ChunkedMessageEnvelope,
     EventEnvelope,
+    InitialMetricsData,
     InitialMetricsEnvelope,
     InitialStatusEnvelope,
     MetricsEnvelope,
@@ -46,7 +50,11 @@ from juniper_cascor_protocol.envelope.training import (
     TopologyEnvelope,
 )
 from juniper_cascor_protocol.envelope.unknown import UnknownEnvelope
-from juniper_cascor_protocol.envelope.validate import KNOWN_ENVELOPES, validate_envelope
+from juniper_cascor_protocol.envelope.validate import (
+    KNOWN_ENVELOPES,
+    KnownEnvelope,
+    validate_envelope,
+)
 
 __all__ = [
     "CHUNK_PAYLOAD_SIZE",
@@ -58,14 +66,19 @@ __all__ = [
     "BaseEnvelope",
     "CandidateProgressEnvelope",
     "CascadeAddEnvelope",
+    "ChunkedMessageData",
     "ChunkedMessageEnvelope",
     "CommandEnvelope",
     "CommandRateLimitedEnvelope",
+    "CommandResponseData",
     "CommandResponseEnvelope",
+    "ConnectionEstablishedData",
     "ConnectionEstablishedEnvelope",
     "EventEnvelope",
+    "InitialMetricsData",
     "InitialMetricsEnvelope",
     "InitialStatusEnvelope",
+    "KnownEnvelope",
     "MetricsEnvelope",
     "PingEnvelope",
     "PongEnvelope",

@@ -24,13 +24,17 @@ __all__ = [
 
 
 class ConnectionEstablishedData(FrameData):
-    """Greeting data: the training fields, the control ``channel``, or both; all optional."""
+    """Greeting data: the training fields, the control ``channel``, or both; all optional.
+
+    ``server_version`` is the server's version string; juniper-cascor 0.12 does not send it.
+    """
 
     connections: StrictInt | None = None
     server_instance_id: StrictStr | None = None
     server_start_time: StrictFloat | None = None
     replay_buffer_capacity: StrictInt | None = None
     channel: StrictStr | None = None
+    server_version: StrictStr | None = None
 
 
 class ConnectionEstablishedEnvelope(BaseEnvelope):

@@ -9,8 +9,10 @@ juniper-cascor 0.12 sends its ``rate_limited`` answer in another shape: the fiel
 level, with no ``data`` and no timestamp, ``{"type": "command_response", "command": <name>,
 "status": "rate_limited", "retry_after": <seconds>, "command_id": <id>?}``
 (:class:`CommandRateLimitedEnvelope`). Both shapes share the type string; ``validate_envelope``
-tells them apart by the presence of ``data``. The greeting of this channel is in
-:mod:`juniper_cascor_protocol.envelope.connection`.
+tells them apart by the presence of ``data``. The greeting of this channel is defined in
+:mod:`juniper_cascor_protocol.envelope.connection`; ``ConnectionEstablishedEnvelope`` and
+``ConnectionEstablishedData`` are importable from here too, their juniper-cascor-protocol 0.2
+import path.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from typing import Any, Final, Literal, Self
 from pydantic import Field, StrictFloat, StrictStr, model_validator
 
 from juniper_cascor_protocol.envelope._base import BaseEnvelope, FrameData, server_stamp
+from juniper_cascor_protocol.envelope.connection import (
+    ConnectionEstablishedData,
+    ConnectionEstablishedEnvelope,
+)
 
 __all__ = [
     "COMMAND_NAMES",
@@ -29,6 +35,8 @@ __all__ = [
     "CommandResponseData",
     "CommandResponseEnvelope",
     "CommandStatus",
+    "ConnectionEstablishedData",
+    "ConnectionEstablishedEnvelope",
 ]
 
 COMMAND_NAMES: Final = ("start", "stop", "pause", "resume", "reset", "set_params")

@@ -10,6 +10,10 @@ lock. Only when that fails is the frame looked at again, cheaply, to build an
 0.12's top-level ``rate_limited`` answer
 (:class:`~juniper_cascor_protocol.envelope.control.CommandRateLimitedEnvelope`); a second,
 callable discriminator picks between them by the presence of ``data``.
+
+The label budget (``UNKNOWN_TYPE_BUDGET``, ``UNMATCHED_TYPE_LABEL``,
+``reset_unknown_label_state``) and ``UnknownEnvelope`` are importable from here too, their
+juniper-cascor-protocol 0.2 import path.
 """
 
 from __future__ import annotations
@@ -22,6 +26,11 @@ import pydantic_core
 from pydantic import Discriminator, Field, Tag, TypeAdapter, ValidationError
 
 from juniper_cascor_protocol.envelope._base import BaseEnvelope
+from juniper_cascor_protocol.envelope._labels import (
+    UNKNOWN_TYPE_BUDGET,
+    UNMATCHED_TYPE_LABEL,
+    reset_unknown_label_state,
+)
 from juniper_cascor_protocol.envelope.connection import (
     ConnectionEstablishedEnvelope,
     PingEnvelope,
@@ -49,9 +58,21 @@ from juniper_cascor_protocol.envelope.training import (
     SubscribeMetricsEnvelope,
     TopologyEnvelope,
 )
-from juniper_cascor_protocol.envelope.unknown import malformed, unknown_from_object
+from juniper_cascor_protocol.envelope.unknown import (
+    UnknownEnvelope,
+    malformed,
+    unknown_from_object,
+)
 
-__all__ = ["KNOWN_ENVELOPES", "KnownEnvelope", "validate_envelope"]
+__all__ = [
+    "KNOWN_ENVELOPES",
+    "UNKNOWN_TYPE_BUDGET",
+    "UNMATCHED_TYPE_LABEL",
+    "KnownEnvelope",
+    "UnknownEnvelope",
+    "reset_unknown_label_state",
+    "validate_envelope",
+]
 
 _ANSWER_TAG: Final = "answer"
 _RATE_LIMITED_TAG: Final = "rate_limited_top_level"

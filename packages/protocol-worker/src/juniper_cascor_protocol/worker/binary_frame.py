@@ -8,7 +8,10 @@ padding::
 The dtype string is ``str(array.dtype)`` of the encoded array (``"float32"``, ``"int64"``,
 ``">f4"``). Encoding always writes little-endian payloads so frames are portable between
 hosts; decoding accepts either byte order. Every limit is checked before anything is
-allocated, every failure raises ``BinaryFrameError`` and the codec does no I/O.
+allocated, every failure raises ``BinaryFrameError`` and the codec does no I/O. Each message a
+decode check raises starts with the words juniper-cascor-protocol 0.2 used for the same check
+(``"Binary frame too short for shape header"``, ``"Data size mismatch"``...), then gives the
+numbers involved.
 """
 
 from __future__ import annotations
@@ -72,9 +75,7 @@ class BinaryFrameHeader(Record):
     def __post_init__(self) -> None:
         shape = self.shape
         if len(shape) > MAX_NDIM:
-            raise BinaryFrameError(
-                f"ndim is {len(shape)}, over the maximum of {MAX_NDIM} dimensions"
-            )
+            raise BinaryFrameError(_too_many_dimensions(len(shape)))
         for size in shape:
             if not 0 <= size <= _U32_MAX:
                 raise BinaryFrameError(f"shape {shape} has a dimension outside 0..{_U32_MAX}")
@@ -115,44 +116,47 @@ class BinaryFrameHeader(Record):
         size = frame.nbytes
         if size < 4:
             raise BinaryFrameError(
-                f"binary frame is {size} bytes, shorter than the 4-byte ndim field"
+                f"Binary frame too short for shape header: {size} bytes, the ndim field needs 4"
             )
         (ndim,) = _U32.unpack_from(frame)
         if ndim > MAX_NDIM:
-            raise BinaryFrameError(f"ndim is {ndim}, over the maximum of {MAX_NDIM} dimensions")
+            raise BinaryFrameError(_too_many_dimensions(ndim))
         dtype_len_at = 4 + 4 * ndim
         if size < dtype_len_at:
             raise BinaryFrameError(
-                f"binary frame is {size} bytes, too short for a shape of {ndim} dimensions "
-                f"({dtype_len_at} bytes needed)"
+                f"Binary frame too short for shape values: {size} bytes, a shape of {ndim} "
+                f"dimensions needs {dtype_len_at}"
             )
         dtype_at = dtype_len_at + 4
         if size < dtype_at:
             raise BinaryFrameError(
-                f"binary frame is {size} bytes, too short for the dtype length "
-                f"({dtype_at} bytes needed)"
+                f"Binary frame too short for dtype header: {size} bytes, the dtype length "
+                f"needs {dtype_at}"
             )
         (dtype_len,) = _U32.unpack_from(frame, dtype_len_at)
         if dtype_len > MAX_DTYPE_LEN:
             raise BinaryFrameError(
-                f"dtype length is {dtype_len} bytes, over the maximum of {MAX_DTYPE_LEN}"
+                f"Unreasonable dtype string length: {dtype_len} bytes, over the maximum of "
+                f"{MAX_DTYPE_LEN}"
             )
         payload_at = dtype_at + dtype_len
         if size < payload_at:
             raise BinaryFrameError(
-                f"binary frame is {size} bytes, too short for the {dtype_len}-byte dtype "
-                f"string ({payload_at} bytes needed)"
+                f"Binary frame too short for dtype string: {size} bytes, the {dtype_len}-byte "
+                f"dtype string needs {payload_at}"
             )
         raw = bytes(frame[dtype_at:payload_at])
         try:
             spelling = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise BinaryFrameError(f"dtype string {raw!r} is not valid UTF-8") from exc
+            raise BinaryFrameError(
+                f"Binary frame dtype string is not valid UTF-8: {raw!r}"
+            ) from exc
         dtype = parse_dtype(spelling)
         if dtype is None:
-            raise BinaryFrameError(f"dtype {spelling!r} is not a valid numpy dtype")
+            raise BinaryFrameError(f"Invalid dtype string: {spelling!r} is not a numpy dtype")
         if not is_supported_dtype(dtype):
-            raise BinaryFrameError(unsupported_dtype_message(spelling))
+            raise BinaryFrameError(f"Invalid dtype string: {unsupported_dtype_message(spelling)}")
         shape = struct.unpack_from(f"<{ndim}I", frame, 4)
         return cls(shape, dtype), payload_at
 
@@ -233,9 +237,9 @@ class BinaryFrame:
         payload = frame[payload_at:]
         if payload.nbytes != header.payload_size:
             raise BinaryFrameError(
-                f"payload is {payload.nbytes} bytes, expected {header.payload_size} "
-                f"({header.count} items of {header.dtype.itemsize} bytes for shape "
-                f"{header.shape} and dtype {header.dtype})"
+                f"Data size mismatch: expected {header.payload_size} bytes, got "
+                f"{payload.nbytes} ({header.count} items of {header.dtype.itemsize} bytes for "
+                f"shape {header.shape} and dtype {header.dtype})"
             )
         if copy and header.dtype.isnative:
             # One byte copy into an owned array: a memcpy, whatever the payload's alignment.
@@ -247,6 +251,11 @@ class BinaryFrame:
             return array.astype(header.dtype.newbyteorder("="))
         array.flags.writeable = False
         return array
+
+
+def _too_many_dimensions(ndim: int) -> str:
+    """The message for a shape of ``ndim`` dimensions, over ``MAX_NDIM``."""
+    return f"Unreasonable number of dimensions: {ndim}, over the maximum of {MAX_NDIM}"
 
 
 def _byte_view(data: BytesLike, max_size: int) -> memoryview:
@@ -261,7 +270,8 @@ def _byte_view(data: BytesLike, max_size: int) -> memoryview:
         raise BinaryFrameError(f"cannot read a {type(data).__name__} buffer: {exc}") from exc
     if view.nbytes > max_size:
         raise BinaryFrameError(
-            f"binary frame is {view.nbytes} bytes, over the limit of {max_size} bytes"
+            f"Binary frame exceeds maximum size ({view.nbytes} > {max_size}): the limit is "
+            f"{max_size} bytes"
         )
     if not view.c_contiguous:
         raise BinaryFrameError("binary frame buffer is not contiguous")

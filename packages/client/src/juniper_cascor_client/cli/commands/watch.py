@@ -18,7 +18,13 @@ from juniper_cascor_client.cli.commands._base import (
     positive_int,
 )
 from juniper_cascor_client.cli.context import Context
-from juniper_cascor_client.cli.follow import RunRecord, follow_training
+from juniper_cascor_client.cli.follow import (
+    TERMINAL_STATES,
+    RunRecord,
+    follow_training,
+    same_state,
+    state_label,
+)
 from juniper_cascor_client.cli.output import fields_table, format_percent
 from juniper_cascor_client.cli.progress import LiveRunView, QuietRunView
 
@@ -84,8 +90,12 @@ def watch_run(
     duration: float | None = None,
     begin: Callable[[], Awaitable[object]] | None = None,
 ) -> RunRecord:
-    """Follow a run with the live view (or quietly with ``--json``), blocking until it stops;
-    a finished run's ``completion_reason`` is then read from the training status.
+    """Follow a run with the live view (or quietly with ``--json``), blocking until it stops.
+
+    A finished run's outcome is then read from the training status: its ``completion_reason``
+    and, when terminal, the state machine's status, which is what the run ended as (the
+    ``state`` frames are not: a 0.12 server follows a run's ``Completed`` frame with a
+    ``Failed`` one while its state machine stays ``COMPLETED``).
 
     Raises:
         JuniperCascorClientError: As :func:`~juniper_cascor_client.cli.follow.follow_training`.
@@ -104,11 +114,21 @@ def watch_run(
                 duration=duration,
             )
         )
-    if record.finished:
-        with ctx.client() as client:
-            status = object_of(client.get_training_status(), "training status")
-        record.completion_reason = status.get("completion_reason")
+        if record.finished:
+            _read_outcome(ctx, record)
+            if record.status is not None:
+                view.state({"status": state_label(record.status)})
     return record
+
+
+def _read_outcome(ctx: Context, record: RunRecord) -> None:
+    with ctx.client() as client:
+        status = object_of(client.get_training_status(), "training status")
+    record.completion_reason = status.get("completion_reason")
+    machine = status.get("state_machine")
+    final = machine.get("status") if isinstance(machine, dict) else None
+    if same_state(final, TERMINAL_STATES):
+        record.status = final
 
 
 def render_run(console: Console, record: RunRecord, *, title: str) -> None:

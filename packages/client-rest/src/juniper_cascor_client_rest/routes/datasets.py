@@ -1,0 +1,158 @@
+"""The data routes: the loaded data set, staging the next one, the live swap and its history.
+
+A staged data set (``stage_dataset``) is used by the next start; a live swap
+(``swap_dataset_live``) replaces the data of a running training at once, and only while the
+experimental functions are enabled (``set_experimental_functions(True)``), else
+``JuniperCascorAuthenticationError`` (HTTP 403, ``experimental_functions_disabled``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from juniper_cascor_client_rest.routes.base import Requester, compact
+
+__all__ = ["DatasetRoutes"]
+
+
+def _dataset_config(
+    dataset_type: str | None,
+    n_samples: int | None,
+    noise: float | None,
+    rotations: float | None,
+    n_spirals: int | None,
+    n_squares: int | None,
+    params: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    return compact(
+        {
+            "dataset_type": dataset_type,
+            "n_samples": n_samples,
+            "noise": noise,
+            "rotations": rotations,
+            "n_spirals": n_spirals,
+            "n_squares": n_squares,
+            "params": params,
+        }
+    )
+
+
+class DatasetRoutes(Requester):
+    """``/dataset``, ``/dataset/data``, ``/training/dataset[/pending|/live]`` and
+    ``/history/dataset_swaps``."""
+
+    def get_dataset(self) -> dict[str, Any]:
+        """``GET /dataset``: sizes of the loaded data set (``loaded``, ``train_samples``...).
+
+        Raises:
+            JuniperCascorClientError: As ``request()``.
+        """
+        return self.request("GET", "/dataset")
+
+    def get_dataset_data(self) -> dict[str, Any]:
+        """``GET /dataset/data``: the training samples, ``{train_x, train_y}``.
+
+        Raises:
+            JuniperCascorClientError: As ``request()``.
+        """
+        return self.request("GET", "/dataset/data")
+
+    def stage_dataset(
+        self,
+        *,
+        dataset_type: str | None = None,
+        n_samples: int | None = None,
+        noise: float | None = None,
+        rotations: float | None = None,
+        n_spirals: int | None = None,
+        n_squares: int | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """``POST /training/dataset``: stage the data set the next start trains on.
+
+        Only the arguments that are not ``None`` are sent; with none, the staging is cleared.
+
+        Args:
+            dataset_type: A generator: ``spirals``, ``xor``, ``circles``, ``moons``,
+                ``gaussian``, ``checkerboard``, ``mnist``, ``equities``.
+            n_samples: Total number of samples.
+            noise: Generator noise, 0 to 1.
+            rotations: Spiral rotations (spirals only).
+            n_spirals: Number of spirals (spirals only).
+            n_squares: Squares per side (checkerboard only).
+            params: Other generator parameters, forwarded as they are.
+
+        Raises:
+            JuniperCascorValidationError: When the server rejects a value.
+            JuniperCascorClientError: As ``request()``.
+        """
+        body = _dataset_config(
+            dataset_type, n_samples, noise, rotations, n_spirals, n_squares, params
+        )
+        return self.request("POST", "/training/dataset", json=body)
+
+    def discard_staged_dataset(self) -> dict[str, Any]:
+        """``DELETE /training/dataset``: forget the staged data set (``{status, discarded}``).
+
+        Raises:
+            JuniperCascorClientError: As ``request()``.
+        """
+        return self.request("DELETE", "/training/dataset")
+
+    def get_pending_dataset(self) -> dict[str, Any]:
+        """``GET /training/dataset/pending``: ``{pending}``, the staged configuration or null.
+
+        Raises:
+            JuniperCascorClientError: As ``request()``.
+        """
+        return self.request("GET", "/training/dataset/pending")
+
+    def swap_dataset_live(
+        self,
+        *,
+        dataset_type: str | None = None,
+        n_samples: int | None = None,
+        noise: float | None = None,
+        rotations: float | None = None,
+        n_spirals: int | None = None,
+        n_squares: int | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """``POST /training/dataset/live``: train on another data set now, without stopping.
+
+        The arguments are those of :meth:`stage_dataset`; the new data must have the network's
+        input and output sizes.
+
+        Raises:
+            JuniperCascorAuthenticationError: While the experimental functions are disabled
+                (HTTP 403).
+            JuniperCascorValidationError: When training is not running or the sizes differ.
+            JuniperCascorClientError: As ``request()``.
+        """
+        body = _dataset_config(
+            dataset_type, n_samples, noise, rotations, n_spirals, n_squares, params
+        )
+        return self.request("POST", "/training/dataset/live", json=body)
+
+    def cancel_live_swap(self) -> dict[str, Any]:
+        """``DELETE /training/dataset/live``: cancel a live swap in progress.
+
+        Raises:
+            JuniperCascorAuthenticationError: While the experimental functions are disabled.
+            JuniperCascorNotFoundError: When no swap is in progress.
+            JuniperCascorClientError: As ``request()``.
+        """
+        return self.request("DELETE", "/training/dataset/live")
+
+    def get_dataset_swaps(self, since: str | None = None) -> dict[str, Any]:
+        """``GET /history/dataset_swaps[?since=]``: ``{events}``, the live swaps so far.
+
+        Args:
+            since: An ISO-8601 UTC timestamp; only later events are returned.
+
+        Raises:
+            JuniperCascorClientError: As ``request()``.
+        """
+        params = None if since is None else {"since": since}
+        return self.request("GET", "/history/dataset_swaps", params=params)

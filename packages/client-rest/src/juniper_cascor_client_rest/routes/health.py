@@ -1,0 +1,41 @@
+"""The health routes. The server answers them with flat bodies, not the success envelope, and
+without asking for an API key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from juniper_cascor_client_rest.routes.base import Requester
+
+__all__ = ["HealthRoutes"]
+
+
+class HealthRoutes(Requester):
+    """``GET /health``, ``/health/live`` and ``/health/ready``, returned as the server sends
+    them (the yes/no probes ``is_alive`` and ``is_ready`` are on the client)."""
+
+    def health_check(self) -> dict[str, Any]:
+        """``GET /health``: ``{status, version, service, git_sha, build_date}``.
+
+        Raises:
+            JuniperCascorClientError: As ``request()``.
+        """
+        return self.request("GET", "/health")
+
+    def get_liveness(self) -> dict[str, Any]:
+        """``GET /health/live``: ``{status: "alive", ...}``.
+
+        Raises:
+            JuniperCascorClientError: As ``request()``.
+        """
+        return self.request("GET", "/health/live")
+
+    def get_readiness(self) -> dict[str, Any]:
+        """``GET /health/ready``: ``{status, dependencies, details: {network_loaded,
+        training_state}, ...}``.
+
+        Raises:
+            JuniperCascorServiceUnavailableError: When the server answers 503 (not ready).
+            JuniperCascorClientError: As ``request()``.
+        """
+        return self.request("GET", "/health/ready")

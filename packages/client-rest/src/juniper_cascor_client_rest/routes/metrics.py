@@ -1,0 +1,41 @@
+"""The metrics routes: the latest values, the history and the training stream's transport."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from juniper_cascor_client_rest.routes.base import Requester
+
+__all__ = ["MetricsRoutes"]
+
+
+class MetricsRoutes(Requester):
+    """``GET /metrics``, ``/metrics/history`` and ``/metrics/transport``."""
+
+    def get_metrics(self) -> dict[str, Any]:
+        """``GET /metrics``: the latest metrics (``train_loss``, ``train_accuracy``...).
+
+        Raises:
+            JuniperCascorClientError: As ``request()``.
+        """
+        return self.request("GET", "/metrics")
+
+    def get_metrics_history(self, count: int | None = None) -> dict[str, Any]:
+        """``GET /metrics/history[?count=]``: ``data`` is a list of metric entries, the last
+        ``count`` when it is given.
+
+        Raises:
+            JuniperCascorValidationError: When ``count`` is below 1.
+            JuniperCascorClientError: As ``request()``.
+        """
+        params = None if count is None else {"count": count}
+        return self.request("GET", "/metrics/history", params=params)
+
+    def get_transport_metrics(self) -> dict[str, Any]:
+        """``GET /metrics/transport``: counters of the ``/ws/training`` broadcaster
+        (connections, sequence, replay buffer, bytes and messages sent...).
+
+        Raises:
+            JuniperCascorClientError: As ``request()``.
+        """
+        return self.request("GET", "/metrics/transport")

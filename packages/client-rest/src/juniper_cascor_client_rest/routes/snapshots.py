@@ -1,0 +1,147 @@
+"""The snapshot routes: save, list, describe, and the four ways to load one.
+
+Loading: ``load_snapshot`` restores a snapshot and leaves the server ``INVESTIGATING`` it (the
+network surgery routes are allowed, ``start_training`` is refused) until
+``retrain_from_snapshot`` (back to ``STOPPED`` with the snapshot's network and no history),
+``resume_from_snapshot`` (ready to continue where the snapshot ended) or ``reset_training``.
+``replay_snapshot`` opens a replay session driven by ``control_replay``.
+
+Snapshot ids must match ``^[A-Za-z0-9_-]{1,128}$``; any other id is refused with
+``JuniperCascorValidationError`` before anything is sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from juniper_cascor_client_rest.paths import snapshot_segment
+from juniper_cascor_client_rest.routes.base import Requester, compact
+
+__all__ = ["SnapshotRoutes"]
+
+
+class SnapshotRoutes(Requester):
+    """``/snapshots``, ``/snapshots/{id}``, ``/snapshots/{id}/history/dataset_swaps``,
+    ``/snapshots/{id}/restore|retrain|resume|replay`` and ``/snapshots/{id}/replay/control``."""
+
+    def save_snapshot(self, description: str = "") -> dict[str, Any]:
+        """``POST /snapshots`` with ``{"description": description}``: ``{id, path, ...}``.
+
+        Raises:
+            JuniperCascorClientError: As ``request()``.
+        """
+        return self.request("POST", "/snapshots", json={"description": description})
+
+    def list_snapshots(self) -> dict[str, Any]:
+        """``GET /snapshots``: ``data`` lists ``{id, path, size_bytes, modified}``.
+
+        Raises:
+            JuniperCascorClientError: As ``request()``.
+        """
+        return self.request("GET", "/snapshots")
+
+    def get_snapshot(self, snapshot_id: str) -> dict[str, Any]:
+        """``GET /snapshots/{snapshot_id}``: ``{id, path, size_bytes, modified}``.
+
+        Raises:
+            JuniperCascorValidationError: For an invalid id (nothing is sent).
+            JuniperCascorNotFoundError: When there is no such snapshot.
+            JuniperCascorClientError: As ``request()``.
+        """
+        return self.request("GET", f"/snapshots/{snapshot_segment(snapshot_id)}")
+
+    def get_snapshot_dataset_swaps(self, snapshot_id: str) -> dict[str, Any]:
+        """``GET /snapshots/{snapshot_id}/history/dataset_swaps``: ``{events}`` saved with it.
+
+        Raises:
+            JuniperCascorValidationError: For an invalid id (nothing is sent).
+            JuniperCascorNotFoundError: When there is no such snapshot.
+            JuniperCascorClientError: As ``request()``.
+        """
+        segment = snapshot_segment(snapshot_id)
+        return self.request("GET", f"/snapshots/{segment}/history/dataset_swaps")
+
+    def load_snapshot(self, snapshot_id: str) -> dict[str, Any]:
+        """``POST /snapshots/{snapshot_id}/restore``: restore it and investigate it
+        (``fsm_state: "INVESTIGATING"``).
+
+        Raises:
+            JuniperCascorValidationError: For an invalid id (nothing is sent).
+            JuniperCascorNotFoundError: When there is no such snapshot (``code`` is
+                ``SNAPSHOT_ABSENT``).
+            JuniperCascorConflictError: While training runs.
+            JuniperCascorClientError: As ``request()``.
+        """
+        return self._load(snapshot_id, "restore")
+
+    def retrain_from_snapshot(self, snapshot_id: str) -> dict[str, Any]:
+        """``POST /snapshots/{snapshot_id}/retrain``: keep its network, drop its history, and
+        be ready to start (``fsm_state: "STOPPED"``).
+
+        Raises:
+            JuniperCascorValidationError: For an invalid id (nothing is sent).
+            JuniperCascorNotFoundError: When there is no such snapshot.
+            JuniperCascorConflictError: While training runs (a replay: also while replaying).
+            JuniperCascorClientError: As ``request()``.
+        """
+        return self._load(snapshot_id, "retrain")
+
+    def resume_from_snapshot(self, snapshot_id: str) -> dict[str, Any]:
+        """``POST /snapshots/{snapshot_id}/resume``: be ready to continue training where it
+        ended (``resume_point_epoch``).
+
+        Raises:
+            JuniperCascorValidationError: For an invalid id (nothing is sent).
+            JuniperCascorNotFoundError: When there is no such snapshot.
+            JuniperCascorConflictError: While training runs (a replay: also while replaying).
+            JuniperCascorClientError: As ``request()``.
+        """
+        return self._load(snapshot_id, "resume")
+
+    def replay_snapshot(self, snapshot_id: str) -> dict[str, Any]:
+        """``POST /snapshots/{snapshot_id}/replay``: open a paused replay of its history
+        (``session``: length, range, speed, time index...).
+
+        Raises:
+            JuniperCascorValidationError: For an invalid id (nothing is sent).
+            JuniperCascorNotFoundError: When there is no such snapshot.
+            JuniperCascorConflictError: While training runs (a replay: also while replaying).
+            JuniperCascorClientError: As ``request()``.
+        """
+        return self._load(snapshot_id, "replay")
+
+    def control_replay(
+        self,
+        snapshot_id: str,
+        action: str,
+        *,
+        time_index: int | None = None,
+        value: float | None = None,
+        start: int | None = None,
+        end: int | None = None,
+    ) -> dict[str, Any]:
+        """``POST /snapshots/{snapshot_id}/replay/control``: drive the open replay.
+
+        Args:
+            snapshot_id: The snapshot being replayed.
+            action: ``play``, ``pause``, ``seek`` (with ``time_index``), ``speed`` (with
+                ``value``), ``range`` (with ``start`` and ``end``) or ``stop``.
+            time_index: The epoch index to seek to.
+            value: The playback speed.
+            start: First epoch index of the range.
+            end: Last epoch index of the range.
+
+        Raises:
+            JuniperCascorValidationError: For an invalid id (nothing is sent) or parameters
+                the server rejects.
+            JuniperCascorConflictError: When no replay of this snapshot is open.
+            JuniperCascorClientError: As ``request()``.
+        """
+        body = compact(
+            {"action": action, "time_index": time_index, "value": value, "start": start, "end": end}
+        )
+        segment = snapshot_segment(snapshot_id)
+        return self.request("POST", f"/snapshots/{segment}/replay/control", json=body)
+
+    def _load(self, snapshot_id: str, verb: str) -> dict[str, Any]:
+        return self.request("POST", f"/snapshots/{snapshot_segment(snapshot_id)}/{verb}")

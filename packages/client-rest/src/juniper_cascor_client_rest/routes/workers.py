@@ -1,0 +1,47 @@
+"""The routes of the remote candidate workers (answered 503 while the worker system is off).
+
+Worker ids must match ``^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$``; any other id is refused with
+``JuniperCascorValidationError`` before anything is sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from juniper_cascor_client_rest.paths import worker_segment
+from juniper_cascor_client_rest.routes.base import Requester
+
+__all__ = ["WorkerRoutes"]
+
+
+class WorkerRoutes(Requester):
+    """``GET /workers``, ``/workers/stats`` and ``/workers/{id}``."""
+
+    def list_workers(self) -> dict[str, Any]:
+        """``GET /workers``: ``{workers: [...], count}``.
+
+        Raises:
+            JuniperCascorServiceUnavailableError: When the worker system is off.
+            JuniperCascorClientError: As ``request()``.
+        """
+        return self.request("GET", "/workers")
+
+    def get_worker_stats(self) -> dict[str, Any]:
+        """``GET /workers/stats``: counts of idle, busy and stale workers, task totals...
+
+        Raises:
+            JuniperCascorServiceUnavailableError: When the worker system is off.
+            JuniperCascorClientError: As ``request()``.
+        """
+        return self.request("GET", "/workers/stats")
+
+    def get_worker(self, worker_id: str) -> dict[str, Any]:
+        """``GET /workers/{worker_id}``: one worker's record.
+
+        Raises:
+            JuniperCascorValidationError: For an invalid id (nothing is sent).
+            JuniperCascorNotFoundError: When the worker is unknown.
+            JuniperCascorServiceUnavailableError: When the worker system is off.
+            JuniperCascorClientError: As ``request()``.
+        """
+        return self.request("GET", f"/workers/{worker_segment(worker_id)}")
