@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from juniper_cascor_client_core import (
     JuniperCascorConfigurationError,
@@ -55,11 +57,122 @@ def test_non_string_rejected() -> None:
         normalize_base_url(None)  # type: ignore[arg-type]
 
 
-def test_credentials_in_url_do_not_appear_in_errors() -> None:
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("http://x\n.com", r"whitespace \('\\n' at position 8\)"),
+        ("http://x\r.com", "whitespace"),
+        ("http://x\t.com", "whitespace"),
+        ("http://my host:8200", "whitespace"),
+        ("http://h/a b", "whitespace"),
+        ("http://h\u00a0x", "whitespace"),
+        ("http://h\u2028x", "whitespace"),
+        ("http://h\x00", "control character"),
+        ("\x00http://h", "control character"),
+        ("http://h\x7f", "control character"),
+        ("http://h\u200bx", "control character"),
+        ("https://x:0", "invalid port 0: outside 1..65535"),
+        ("http://h:65536", "invalid port 65536: outside"),
+        ("http://h:99999999999999999999", "outside"),
+        ("http://h:", "invalid port: it is empty"),
+        ("h:", "invalid port: it is empty"),
+        ("http://h:+80", "invalid port '\\+80': not a number"),
+        ("http://h:\uff18\uff10", "not a number"),
+        ("http://h:-1", "not a number"),
+        ("http://[::1]:0", "outside"),
+        ("http://[::1]x", "'x' after the IPv6 host"),
+        ("http://h?", "query or fragment"),
+        ("http://h#", "query or fragment"),
+        ("http://h/v1/v1", "/v1 twice"),
+        ("http://h/v1//v1/", "/v1 twice"),
+        ("http://[::1", "invalid"),
+    ],
+)
+def test_silent_rewrites_are_refused(given: str, message: str) -> None:
+    with pytest.raises(JuniperCascorConfigurationError, match=message):
+        normalize_base_url(given)
+
+
+@pytest.mark.parametrize("port", ["1", "80", "65535", "08200"])
+def test_ports_in_range_are_kept_as_given(port: str) -> None:
+    assert normalize_base_url(f"http://h:{port}/") == f"http://h:{port}"
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "ftp://user:pw@h",
+        "http://user:pw@h:0",
+        "http://user:pw@my host",
+        "user:pw@h:x",
+        "http://user:pw@h?q",
+        "http://user:pw@[::1",
+    ],
+)
+def test_errors_show_the_url_with_credentials_redacted(given: str) -> None:
     with pytest.raises(JuniperCascorConfigurationError) as info:
-        normalize_base_url("ftp://user:pw@h")
-    # The URL is echoed for context; the scheme is what is wrong.
-    assert "scheme 'ftp'" in str(info.value)
+        normalize_base_url(given)
+    assert "pw" not in str(info.value)
+    assert "***@" in str(info.value)
+
+
+def test_websocket_and_http_derivation_refuse_the_same_urls() -> None:
+    with pytest.raises(JuniperCascorConfigurationError, match="whitespace"):
+        websocket_base_url("ws://x\n.com")
+    with pytest.raises(JuniperCascorConfigurationError, match="outside"):
+        http_base_url("wss://x:0")
+
+
+def _is_clean(url: str) -> bool:
+    return all(char.isprintable() and not char.isspace() for char in url)
+
+
+_URL_LIKE = st.one_of(
+    st.text(),
+    st.builds(
+        "".join,
+        st.lists(
+            st.sampled_from(
+                [
+                    "http://",
+                    "HTTPS://",
+                    "ws://",
+                    "h",
+                    "[::1]",
+                    ":",
+                    "0",
+                    "8200",
+                    "/",
+                    "v1",
+                    "@",
+                    "u:p",
+                    "?",
+                    "#",
+                    " ",
+                    "\n",
+                    "\t",
+                    "\x00",
+                    "\u00a0",
+                    "]",
+                    "[",
+                    ".",
+                ]
+            ),
+            max_size=12,
+        ),
+    ),
+)
+
+
+@settings(max_examples=500)
+@given(_URL_LIKE)
+def test_normalisation_refuses_or_is_idempotent_and_clean(text: str) -> None:
+    try:
+        normalized = normalize_base_url(text)
+    except JuniperCascorConfigurationError:
+        return
+    assert normalize_base_url(normalized) == normalized
+    assert _is_clean(normalized)
 
 
 @pytest.mark.parametrize(
@@ -90,6 +203,9 @@ def test_http_base_url_from_websocket() -> None:
         ("ws://a:b@h:1", "ws://***@h:1"),
         ("http://h:8200", "http://h:8200"),
         ("http://h/p@q", "http://h/p@q"),
+        ("bob:pw@h:x", "***@h:x"),
+        ("http://a:b@[::1", "http://***@[::1"),
+        ("ws://a:b@h/p?token=t@x", "ws://***@h/p?token=t@x"),
     ],
 )
 def test_redact_url_hides_credentials(given: str, shown: str) -> None:

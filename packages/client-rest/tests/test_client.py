@@ -57,6 +57,9 @@ def test_bad_base_url_is_a_configuration_error(bad: str) -> None:
         {"deadline": True},
         {"max_retry_after": -5},
         {"pool_maxsize": 0},
+        {"max_response_bytes": 0},
+        {"max_response_bytes": True},
+        {"max_response_bytes": 1.5},
     ],
 )
 def test_bad_options_are_configuration_errors(options: dict[str, Any]) -> None:

@@ -10,6 +10,10 @@ error, and a trailing ``/`` and a trailing ``/v1`` are dropped::
     'https://h:9000'
     >>> websocket_base_url("https://h:9000")
     'wss://h:9000'
+
+Nothing is rewritten silently: whitespace or a control character inside the URL, a port
+outside 1..65535, an empty ``?`` or ``#`` and text after a bracketed IPv6 host are errors,
+where ``urllib`` would drop them or ``requests`` would fall back to the default port.
 """
 
 from __future__ import annotations
@@ -35,12 +39,16 @@ HTTP_SCHEMES = ("http", "https")
 WEBSOCKET_SCHEMES = ("ws", "wss")
 
 _HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_AUTHORITY = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://)?([^/?#]*)")
 _TO_WEBSOCKET = {"http": "ws", "https": "wss", "ws": "ws", "wss": "wss"}
 _TO_HTTP = {"ws": "http", "wss": "https", "http": "http", "https": "https"}
+_MAX_PORT = 65535
 
 
 def normalize_base_url(url: str, *, schemes: tuple[str, ...] = HTTP_SCHEMES) -> str:
     """Return the canonical form of a service base URL.
+
+    Normalising the result again returns it unchanged.
 
     Args:
         url: What the user gave, e.g. ``"localhost:8200"`` or ``"https://cascor.example/v1/"``.
@@ -51,30 +59,35 @@ def normalize_base_url(url: str, *, schemes: tuple[str, ...] = HTTP_SCHEMES) -> 
 
     Raises:
         JuniperCascorConfigurationError: When ``url`` is not a string, has no host, has a
-            scheme outside ``schemes``, an invalid port, or a query or fragment.
+            scheme outside ``schemes``, whitespace or a control character inside it, a port
+            that is empty, not a number or outside 1..65535, a query or fragment (even an
+            empty one), or a path ending in ``/v1`` twice. The message shows the URL with its
+            credentials redacted.
     """
     parts = _split(url)
     if parts.scheme not in schemes:
-        raise JuniperCascorConfigurationError(
-            f"base URL scheme {parts.scheme!r} is not one of {', '.join(schemes)}: {url!r}"
-        )
+        raise _invalid(url, f"scheme {parts.scheme!r} is not one of {', '.join(schemes)}")
     path = parts.path.rstrip("/")
     if path.endswith("/v1"):
         path = path[: -len("/v1")].rstrip("/")
+        if path.endswith("/v1"):
+            raise _invalid(url, "path ends in /v1 twice; give the base URL without /v1")
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
 def redact_url(url: str) -> str:
-    """Return a normalised ``url`` fit for display: ``user:password@`` becomes ``***@``.
+    """Return ``url`` fit for display: ``user:password@`` becomes ``***@``.
 
-    Credentials in a base URL are kept for the requests themselves, but reprs and printed
-    output show this form.
+    Credentials in a base URL are kept for the requests themselves, but reprs, printed output
+    and error messages show this form. Works on any string, valid URL or not; the rest of the
+    text is kept as given.
     """
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
+    match = _AUTHORITY.match(url)
+    start, end = match.span(1) if match else (0, 0)
+    credentials, at, _ = url[start:end].rpartition("@")
+    if not at:
         return url
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"***@{host}"))
+    return f"{url[:start]}***@{url[start + len(credentials) + 1 :]}"
 
 
 def websocket_base_url(url: str) -> str:
@@ -103,6 +116,11 @@ def _convert(url: str, mapping: dict[str, str]) -> str:
     return f"{mapping[scheme]}://{rest}"
 
 
+def _invalid(url: str, problem: str) -> JuniperCascorConfigurationError:
+    """Build the error for ``url``: ``problem``, then the URL with credentials redacted."""
+    return JuniperCascorConfigurationError(f"base URL {problem}: {redact_url(url)!r}")
+
+
 def _split(url: object) -> SplitResult:
     if not isinstance(url, str):
         raise JuniperCascorConfigurationError(
@@ -111,17 +129,53 @@ def _split(url: object) -> SplitResult:
     text = url.strip()
     if not text:
         raise JuniperCascorConfigurationError("base URL is empty")
+    _check_characters(url, text)
+    if "?" in text or "#" in text:
+        raise _invalid(url, "must not have a query or fragment")
     if not _HAS_SCHEME.match(text):
         text = "http://" + text
     try:
         parts = urlsplit(text)
-        parts.port  # noqa: B018 - validates the port, raising ValueError when it is invalid
     except ValueError as exc:
-        raise JuniperCascorConfigurationError(f"base URL is invalid: {url!r} ({exc})") from exc
+        raise _invalid(url, f"is invalid ({exc})") from exc
+    _check_port(url, parts.netloc)
     if not parts.hostname:
-        raise JuniperCascorConfigurationError(f"base URL has no host: {url!r}")
-    if parts.query or parts.fragment:
-        raise JuniperCascorConfigurationError(
-            f"base URL must not have a query or fragment: {url!r}"
-        )
+        raise _invalid(url, "has no host")
     return parts._replace(scheme=parts.scheme.lower())
+
+
+def _check_characters(url: str, text: str) -> None:
+    """Refuse whitespace and unprintable characters, which ``urllib`` drops or keeps blindly.
+
+    Raises:
+        JuniperCascorConfigurationError: Naming the first such character.
+    """
+    for index, char in enumerate(text):
+        if char.isspace() or not char.isprintable():
+            kind = "whitespace" if char.isspace() else "a control character"
+            raise _invalid(url, f"contains {kind} ({char!r} at position {index})")
+
+
+def _check_port(url: str, netloc: str) -> None:
+    """Refuse a port that is empty, not decimal digits, or outside 1..65535.
+
+    Raises:
+        JuniperCascorConfigurationError: Naming the port.
+    """
+    host_port = netloc.rpartition("@")[2]
+    if host_port.startswith("["):
+        after = host_port.partition("]")[2]
+        if after and not after.startswith(":"):
+            raise _invalid(url, f"has {after!r} after the IPv6 host")
+        port, has_port = after[1:], bool(after)
+    else:
+        _, colon, port = host_port.rpartition(":")
+        has_port = bool(colon)
+    if not has_port:
+        return
+    if not port:
+        raise _invalid(url, "has an invalid port: it is empty")
+    if not (port.isascii() and port.isdigit()):
+        raise _invalid(url, f"has an invalid port {port!r}: not a number")
+    if not 1 <= int(port) <= _MAX_PORT:
+        raise _invalid(url, f"has an invalid port {port}: outside 1..{_MAX_PORT}")

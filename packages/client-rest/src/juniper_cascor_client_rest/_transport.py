@@ -10,6 +10,11 @@ is thread-safe, so the client keeps one bounded pool of keep-alive connections h
 threads call it. Closing the transport closes that pool; the per-thread sessions then hold no
 sockets.
 
+Every read of a response, from the status line to the last body byte, waits at most for the
+time left before the call's deadline (see :mod:`juniper_cascor_client_rest._deadline`), and a
+body longer than ``max_response_bytes`` once decoded (``Content-Encoding`` undone) fails the
+call with a :class:`~juniper_cascor_client_core.JuniperCascorProtocolError`.
+
 The adapter is built with ``Retry(total=0, read=False, ...)`` so urllib3 never retries on its
 own; :meth:`Transport.call` owns every retry (see :mod:`juniper_cascor_client_rest.retry`).
 Redirects are not followed, so the API key is never sent to another host.
@@ -26,15 +31,16 @@ from contextlib import contextmanager
 from typing import Any, TypeAlias
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import HTTPError
 from urllib3.util.retry import Retry
 
 from juniper_cascor_client_core import (
     JuniperCascorClientError,
     JuniperCascorConfigurationError,
+    JuniperCascorProtocolError,
     JuniperCascorTimeoutError,
 )
+from juniper_cascor_client_rest._deadline import DeadlineAdapter, deadline_of_calls
 from juniper_cascor_client_rest._version import __version__
 from juniper_cascor_client_rest.errors import (
     decode_json_object,
@@ -46,7 +52,14 @@ from juniper_cascor_client_rest.paths import API_PREFIX
 from juniper_cascor_client_rest.retry import RetryPolicy, is_finite_number, parse_retry_after
 from juniper_cascor_client_rest.sessions import SharedSession
 
-__all__ = ["USER_AGENT", "Timeout", "Transport", "positive", "timeout_pair"]
+__all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "USER_AGENT",
+    "Timeout",
+    "Transport",
+    "positive",
+    "timeout_pair",
+]
 
 logger = logging.getLogger("juniper_cascor_client_rest")
 
@@ -59,6 +72,9 @@ _MIN_ATTEMPT_SECONDS = 0.01
 """A retry is only started when at least this much of the deadline is left after the wait."""
 
 _BODY_READ_SIZE = 65536
+
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+"""The default longest response body a call accepts, in bytes after decoding."""
 
 _NO_URLLIB3_RETRIES = Retry(total=0, connect=0, read=False, redirect=False, status=0, other=0)
 
@@ -99,6 +115,7 @@ class Transport:
             it per call as connect + read timeout.
         policy: The retry policy.
         pool_maxsize: Keep-alive connections kept per host.
+        max_response_bytes: Longest response body accepted, in bytes after decoding.
     """
 
     def __init__(
@@ -110,13 +127,15 @@ class Transport:
         deadline: float | None,
         policy: RetryPolicy,
         pool_maxsize: int,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._prefix = base_url + API_PREFIX
         self._shared = shared
         self.timeout = timeout
         self._deadline = deadline
         self.policy = policy
-        self._adapter = HTTPAdapter(pool_maxsize=pool_maxsize, max_retries=_NO_URLLIB3_RETRIES)
+        self._max_response_bytes = max_response_bytes
+        self._adapter = DeadlineAdapter(pool_maxsize=pool_maxsize, max_retries=_NO_URLLIB3_RETRIES)
         self._local = threading.local()
         self._closed = False
 
@@ -174,6 +193,9 @@ class Transport:
 
         Raises:
             JuniperCascorConfigurationError: When the API key cannot be an HTTP header value.
+            JuniperCascorTimeoutError: When the deadline passes before the response is whole
+                (or an attempt times out and no retry fits in the deadline).
+            JuniperCascorProtocolError: When the body exceeds ``max_response_bytes``.
             JuniperCascorClientError: A subclass for the HTTP status or transport failure
                 (see :mod:`juniper_cascor_client_rest.errors`), or the base class when the
                 transport is closed.
@@ -191,30 +213,36 @@ class Transport:
             remaining = max(end - time.monotonic(), 0.001)
             started = time.monotonic()
             try:
-                response = session.request(
-                    method,
-                    url,
-                    params=params,
-                    json=json,
-                    timeout=(min(connect, remaining), min(read, remaining)),
-                    allow_redirects=False,
-                    stream=True,
-                    **options,
-                )
-                with _closed_on_error(response):
-                    _read_body(response, read, end)
+                with deadline_of_calls(end):
+                    response = session.request(
+                        method,
+                        url,
+                        params=params,
+                        json=json,
+                        timeout=(min(connect, remaining), min(read, remaining)),
+                        allow_redirects=False,
+                        stream=True,
+                        **options,
+                    )
+                    with _closed_on_error(response):
+                        _read_body(response, self._max_response_bytes)
             except (requests.RequestException, HTTPError) as exc:
                 error = error_for_failure(exc, method, path, api_key=api_key)
+                if isinstance(error, JuniperCascorTimeoutError) and time.monotonic() >= end:
+                    raise JuniperCascorTimeoutError(
+                        f"{method} {path}: timed out: the response was not complete within "
+                        f"the call's {budget:g} s deadline"
+                    ) from exc
                 logger.debug("%s (after %.1f ms)", error, (time.monotonic() - started) * 1000)
                 retryable = retry and self.policy.retries_failure(method, delivery_of(exc))
                 if not self._wait_before_retry(error, retryable, retry_index, None, end):
                     raise error from exc
             except OSError as exc:  # e.g. requests refusing a missing CA bundle of the session
                 raise error_for_failure(exc, method, path, api_key=api_key) from exc
-            except _DeadlinePassedError:
-                raise JuniperCascorTimeoutError(
-                    f"{method} {path}: timed out: the response was not complete within the "
-                    f"call's {budget:g} s deadline"
+            except _BodyTooLongError:
+                raise JuniperCascorProtocolError(
+                    f"{method} {path}: response body too long: it exceeds the client's "
+                    f"max_response_bytes={self._max_response_bytes} bytes"
                 ) from None
             else:
                 status = response.status_code
@@ -267,8 +295,8 @@ class Transport:
         return session
 
 
-class _DeadlinePassedError(Exception):
-    """The call's deadline passed while the response body was still arriving."""
+class _BodyTooLongError(Exception):
+    """The response body grew past ``max_response_bytes``."""
 
 
 @contextmanager
@@ -281,28 +309,27 @@ def _closed_on_error(response: requests.Response) -> Iterator[None]:
         raise
 
 
-def _read_body(response: requests.Response, read: float, end: float) -> None:
-    """Read the body of a streamed ``response`` into ``response.content``, by the deadline.
+def _read_body(response: requests.Response, limit: int) -> None:
+    """Read the body of a streamed ``response`` into ``response.content``.
 
-    A plain ``requests`` read bounds each ``recv`` by the read timeout but not the whole body,
-    so a server trickling bytes could hold a call for ever. Here every read returns after at
-    most one ``recv``, which may wait only for the time left.
+    Every read returns after at most one ``recv``, bounded by the call's deadline (see
+    :mod:`juniper_cascor_client_rest._deadline`), and decodes at most ``_BODY_READ_SIZE``
+    bytes, so neither a trickled nor a compressed body can outrun the checks.
 
     Raises:
-        _DeadlinePassedError: When ``end`` (a ``time.monotonic()`` value) passes first.
-        urllib3.exceptions.HTTPError: When the connection breaks or a read times out.
+        _BodyTooLongError: When the decoded body exceeds ``limit`` bytes.
+        urllib3.exceptions.HTTPError: When the connection breaks or a read times out (the
+            deadline passing included).
     """
     raw = response.raw
-    sock = getattr(raw.connection, "sock", None)
     chunks: list[bytes] = []
+    size = 0
     while True:
-        remaining = end - time.monotonic()
-        if remaining <= 0:
-            raise _DeadlinePassedError
-        if sock is not None:
-            sock.settimeout(min(read, remaining))
         chunk = raw.read1(_BODY_READ_SIZE, decode_content=True)
         if not chunk:
             break
+        size += len(chunk)
+        if size > limit:
+            raise _BodyTooLongError
         chunks.append(chunk)
     response._content = b"".join(chunks)

@@ -16,6 +16,7 @@ from juniper_cascor_client_core import (
     redact_url,
 )
 from juniper_cascor_client_rest._transport import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     USER_AGENT,
     Timeout,
     Transport,
@@ -48,11 +49,13 @@ class JuniperCascorClient(CascorEndpoints, LegacyRequests):
     from any thread; calls that start afterwards raise.
 
     Timeouts and retries: ``timeout`` bounds each attempt (connect and each read); ``deadline``
-    bounds the whole call, attempts, retries and waits included. By default the deadline is
-    connect + read timeout (60 s for ``timeout=30``), so retrying never makes a call last longer
-    than a single attempt could. ``GET`` and ``HEAD`` are retried on connection failures, read
-    timeouts and HTTP 429/502/503/504, with full-jitter exponential backoff or the server's
-    ``Retry-After`` (up to ``max_retry_after``; a longer one makes the call give up at once). A
+    bounds the whole call, attempts, retries and waits included, from connecting to the last
+    byte of the body (the status line and headers too: every read waits only for the time
+    left). By default the deadline is connect + read timeout (60 s for ``timeout=30``), so
+    retrying never makes a call last longer than a single attempt could. ``GET`` and ``HEAD``
+    are retried on connection failures, read timeouts and HTTP 429/502/503/504, with
+    full-jitter exponential backoff or the server's ``Retry-After`` (up to
+    ``max_retry_after``; a longer one makes the call give up at once). A
     mutating call is retried only when its connection could not even be established, so it is
     never sent twice. See :mod:`juniper_cascor_client_rest.retry`.
 
@@ -74,10 +77,14 @@ class JuniperCascorClient(CascorEndpoints, LegacyRequests):
         deadline: Total seconds a call may take; ``None`` derives it from ``timeout``.
         max_retry_after: Longest ``Retry-After`` (seconds) the client is willing to wait.
         pool_maxsize: Keep-alive connections kept open to the server.
+        max_response_bytes: Longest response body a call accepts, counted after decoding
+            (``Content-Encoding`` undone), 64 MiB by default; a longer one fails the call with
+            :class:`~juniper_cascor_client_core.JuniperCascorProtocolError`, not retried.
 
     Raises:
         JuniperCascorConfigurationError: For a base URL without a host, a non-positive
-            timeout or deadline, a negative ``retries`` or backoff, or an ``api_key`` argument
+            timeout or deadline, a negative ``retries`` or backoff, a ``pool_maxsize`` or
+            ``max_response_bytes`` that is not a positive int, or an ``api_key`` argument
             that cannot be an HTTP header value.
     """
 
@@ -92,12 +99,11 @@ class JuniperCascorClient(CascorEndpoints, LegacyRequests):
         deadline: float | None = None,
         max_retry_after: float = 30.0,
         pool_maxsize: int = 32,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._base_url = normalize_base_url(base_url)
-        if isinstance(pool_maxsize, bool) or not isinstance(pool_maxsize, int) or pool_maxsize < 1:
-            raise JuniperCascorConfigurationError(
-                f"pool_maxsize must be a positive int: {pool_maxsize!r}"
-            )
+        _check_positive_int(pool_maxsize, "pool_maxsize")
+        _check_positive_int(max_response_bytes, "max_response_bytes")
         pair = timeout_pair(timeout)
         policy = RetryPolicy(
             retries=retries, backoff_factor=backoff_factor, max_retry_after=max_retry_after
@@ -112,6 +118,7 @@ class JuniperCascorClient(CascorEndpoints, LegacyRequests):
             deadline=limit,
             policy=policy,
             pool_maxsize=pool_maxsize,
+            max_response_bytes=max_response_bytes,
         )
 
     # -- attributes -------------------------------------------------------------------------
@@ -332,3 +339,13 @@ class JuniperCascorClient(CascorEndpoints, LegacyRequests):
         shown = redact_url(self._base_url)
         key = self._session.describe_key()
         return f"JuniperCascorClient(base_url={shown!r}, api_key={key}{state})"
+
+
+def _check_positive_int(value: object, name: str) -> None:
+    """Raise unless ``value`` is a positive int.
+
+    Raises:
+        JuniperCascorConfigurationError: When it is not (a bool is not an int here).
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise JuniperCascorConfigurationError(f"{name} must be a positive int: {value!r}")
