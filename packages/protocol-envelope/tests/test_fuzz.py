@@ -1,4 +1,9 @@
-"""Property tests: ``validate_envelope`` never raises and always returns an envelope."""
+"""Property tests: ``validate_envelope`` never raises and always returns an envelope.
+
+The strategies here are also what ``tools/fuzz_envelope.py`` runs, at a much larger count. Their
+text mixes in lone surrogates (``"\\ud800"``), which ``json.loads`` yields from an escape and the
+default text strategy never generates, in keys, values and types.
+"""
 
 from __future__ import annotations
 
@@ -18,39 +23,81 @@ from juniper_cascor_protocol.envelope import (
     validate_envelope,
 )
 
+SURROGATES = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
+
+
+def texts(max_size: int) -> st.SearchStrategy[str]:
+    """Text of any code point, lone surrogates included, and often one of them.
+
+    A ``text`` over a mixed alphabet merges it into one range and almost never picks a
+    surrogate, so the characters are drawn one by one from either strategy.
+    """
+    mixed = st.lists(st.characters(exclude_categories=()) | SURROGATES, max_size=max_size)
+    return st.text(max_size=max_size) | mixed.map("".join)
+
+
 json_scalars = (
     st.none()
     | st.booleans()
     | st.integers()
     | st.integers(min_value=-(10**40), max_value=10**40)
     | st.floats(allow_nan=True, allow_infinity=True)
-    | st.text(max_size=20)
+    | texts(20)
 )
 json_values = st.recursive(
     json_scalars,
     lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+        st.lists(children, max_size=4) | st.dictionaries(texts(8), children, max_size=4)
     ),
     max_leaves=30,
 )
-type_values = st.sampled_from(sorted(KNOWN_ENVELOPES)) | st.text(max_size=12) | json_values
+type_values = st.sampled_from(sorted(KNOWN_ENVELOPES)) | texts(12) | json_values
 field_names = st.sampled_from(
     ["timestamp", "data", "seq", "emitted_at_monotonic", "ts", "command", "params", "command_id"]
 )
 frames = st.builds(
-    lambda kind, fields, data: {"type": kind, **fields, **data},
+    lambda kind, fields, data, others: {**others, "type": kind, **fields, **data},
     type_values,
     st.dictionaries(field_names, json_values, max_size=5),
-    st.fixed_dictionaries(
-        {}, optional={"data": st.dictionaries(st.text(max_size=15), json_values)}
+    st.fixed_dictionaries({}, optional={"data": st.dictionaries(texts(15), json_values)}),
+    st.dictionaries(texts(8), json_values, max_size=3),
+)
+python_dicts = st.dictionaries(
+    st.one_of(texts(5), st.integers(), st.none(), st.tuples(st.integers())),
+    st.one_of(json_values, st.sets(st.integers(), max_size=2), st.binary(max_size=4)),
+    max_size=5,
+)
+inputs = st.one_of(
+    json_values,
+    frames,
+    st.builds(lambda frame, kind: {**frame, "type": kind}, python_dicts, type_values),
+    texts(200),
+    st.binary(max_size=200),
+    frames.map(lambda frame: json.dumps(frame, ensure_ascii=False, allow_nan=True)),
+    frames.map(
+        lambda frame: json.dumps(frame, ensure_ascii=False, allow_nan=True).encode(
+            errors="surrogatepass"
+        )
     ),
 )
+"""Every form of input ``validate_envelope`` takes: objects, their text and bytes, raw text
+holding lone surrogates and bytes encoding them, and anything else."""
+
+
+def _has_utf8_form(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _check(envelope: object) -> BaseEnvelope:
     assert isinstance(envelope, BaseEnvelope)
     assert isinstance(envelope.type, str)
+    assert _has_utf8_form(envelope.type)  # a label is always writable to logs and metrics
     if isinstance(envelope, UnknownEnvelope):
+        assert envelope.reason is None or _has_utf8_form(envelope.reason)
         assert not envelope.is_known
         assert isinstance(envelope.data, dict)
         assert isinstance(envelope.timestamp, float)
@@ -75,6 +122,9 @@ def test_any_json_value_as_object_text_and_bytes(value: Any) -> None:
     _check(validate_envelope(value))
     _check(validate_envelope(text))
     _check(validate_envelope(text.encode()))
+    raw = json.dumps(value, ensure_ascii=False, allow_nan=True)  # lone surrogates left raw
+    _check(validate_envelope(raw))
+    _check(validate_envelope(raw.encode(errors="surrogatepass")))
 
 
 @settings(max_examples=200, deadline=None)
@@ -83,6 +133,10 @@ def test_frame_like_objects_agree_across_input_forms(frame: dict[str, Any]) -> N
     from_dict = _check(validate_envelope(frame))
     from_text = _check(validate_envelope(_dumps(frame)))
     from_bytes = _check(validate_envelope(_dumps(frame).encode()))
+    if not _has_utf8_form(json.dumps(frame, ensure_ascii=False, allow_nan=True)):
+        # A lone surrogate's escape is no JSON text: the text is malformed, the object not.
+        assert from_text.type == from_bytes.type == MALFORMED_TYPE_LABEL
+        return
     assert type(from_dict) is type(from_text) is type(from_bytes)
     assert from_dict.type == from_text.type == from_bytes.type
     if isinstance(frame["type"], str):
@@ -129,14 +183,35 @@ def test_deep_nesting(depth: int, opener: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    st.dictionaries(
-        st.one_of(st.text(max_size=5), st.integers(), st.none(), st.tuples(st.integers())),
-        st.one_of(json_values, st.sets(st.integers(), max_size=2), st.binary(max_size=4)),
-        max_size=5,
-    ),
-    type_values,
-)
+@given(python_dicts, type_values)
 def test_python_dicts_with_any_keys_and_values(frame: dict[Any, Any], kind: Any) -> None:
     _check(validate_envelope(frame))
     _check(validate_envelope({**frame, "type": kind}))
+
+
+@settings(max_examples=300, deadline=None)
+@given(inputs)
+def test_any_input(value: Any) -> None:
+    _check(validate_envelope(value))
+
+
+def test_a_lone_surrogate_key_keeps_the_type_and_is_left_out(fresh_labels: None) -> None:
+    envelope = validate_envelope({"type": "x", "\ud800": 1, "kept": 2})
+    assert isinstance(envelope, UnknownEnvelope)
+    assert envelope.type == "x"
+    assert envelope.model_extra == {"kept": 2}
+
+
+def test_a_lone_surrogate_type_is_malformed(fresh_labels: None) -> None:
+    envelope = validate_envelope({"type": "a\udc00", "data": {"\ud800": "\udfff"}})
+    assert isinstance(envelope, UnknownEnvelope)
+    assert envelope.type == MALFORMED_TYPE_LABEL
+    assert envelope.original_type is None
+    assert envelope.data == {"\ud800": "\udfff"}
+
+
+def test_a_known_type_with_a_lone_surrogate_key_is_unknown_under_its_type() -> None:
+    envelope = validate_envelope({"type": "state", "timestamp": 1.0, "\ud800": 1})
+    assert isinstance(envelope, UnknownEnvelope)
+    assert envelope.type == "state"
+    assert envelope.reason is not None

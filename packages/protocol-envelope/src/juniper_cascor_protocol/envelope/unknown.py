@@ -4,7 +4,10 @@ Its ``type`` is the bounded label (see :mod:`juniper_cascor_protocol.envelope._l
 string the frame carried is kept in ``original_type`` and the reason in ``reason``. It salvages
 what it safely can: ``data`` when it is an object (else ``{}``), ``seq`` when it is an int, the
 timestamp and ``emitted_at_monotonic`` when they are numbers (the timestamp else ``0.0``), and the
-other top-level keys.
+other top-level keys whose names are text. A string holding a lone surrogate (``"\\ud800"``, which
+``json.loads`` accepts from an escape) has no UTF-8 form, so it is no JSON text: such a ``type``
+makes the frame ``_malformed`` (the label must be writable to logs and metrics), and such a key is
+left out like a non-string one.
 """
 
 from __future__ import annotations
@@ -52,6 +55,17 @@ def _as_float(value: object) -> float | None:
         return None
 
 
+def _is_text(value: object) -> bool:
+    """Whether ``value`` is a ``str`` with a UTF-8 form (no lone surrogate)."""
+    if type(value) is not str:
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _is_object(value: object) -> bool:
     """Whether ``value`` is a JSON object: a dict whose keys are all strings."""
     return isinstance(value, dict) and all(isinstance(key, str) for key in value)
@@ -76,10 +90,14 @@ def unknown_from_object(frame: object, reason: str | None = None) -> UnknownEnve
         label = MALFORMED_TYPE_LABEL
         reason = "frame has no 'type'" if original_type is None else "'type' is not a string"
         original_type = None
+    elif not _is_text(original_type):
+        label = MALFORMED_TYPE_LABEL
+        reason = "'type' holds a lone surrogate"
+        original_type = None
     else:
         label = label_for_type(original_type)
         reason = reason or f"unknown type {original_type!r}"
-    values = {key: value for key, value in frame.items() if key.__class__ is str}
+    values = {key: value for key, value in frame.items() if _is_text(key)}
     data = values.get("data")
     seq = values.get("seq")
     values.update(

@@ -161,7 +161,7 @@ def validate_envelope(frame: object) -> BaseEnvelope:
         otherwise an ``UnknownEnvelope`` whose ``type`` is the bounded label: the frame's type
         string while the unknown-type budget lasts (a known type that failed validation counts),
         ``"_unmatched"`` after it, and ``"_malformed"`` for invalid JSON, a non-object, or a
-        missing or non-string ``type``.
+        missing or non-string ``type`` or one holding a lone surrogate.
 
     Raises:
         Never: every failure of the input becomes an ``UnknownEnvelope``.
@@ -203,7 +203,11 @@ def _from_failure(parsed: object, failure: ValidationError) -> BaseEnvelope:
 
 
 def _describe(failure: ValidationError) -> str:
-    """Summarise a known type's validation errors as ``loc: message; ...`` without values."""
+    """Summarise a known type's validation errors as ``loc: message; ...`` without values.
+
+    A location may name a key holding a lone surrogate; it is written as its escape, so the
+    reason can be logged.
+    """
     errors = failure.errors(include_url=False, include_context=False, include_input=False)
     parts = []
     for error in errors[:_MAX_REASON_ERRORS]:
@@ -216,4 +220,4 @@ def _describe(failure: ValidationError) -> str:
         parts.append(f"{location}: {error['msg']}" if location else error["msg"])
     if len(errors) > _MAX_REASON_ERRORS:
         parts.append(f"and {len(errors) - _MAX_REASON_ERRORS} more")
-    return "; ".join(parts)
+    return "; ".join(parts).encode(errors="backslashreplace").decode()
