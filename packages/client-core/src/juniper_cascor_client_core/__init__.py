@@ -4,6 +4,8 @@ Both clients raise the classes of :mod:`juniper_cascor_client_core.exceptions` a
 their base URL and API key with the helpers here, so they behave alike.
 """
 
+import logging
+
 from juniper_cascor_client_core._version import __version__
 from juniper_cascor_client_core.credentials import (
     API_KEY_ENV,
@@ -38,6 +40,10 @@ from juniper_cascor_client_core.urls import (
     redact_url,
     websocket_base_url,
 )
+
+# A library never prints on its own: without logging configured, its records go nowhere
+# (not to the last-resort stderr handler).
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "API_KEY_ENV",

@@ -8,6 +8,8 @@ The exceptions are those of :mod:`juniper_cascor_client_core`, re-exported here;
 ``SharedSession`` is the type of ``client.session``.
 """
 
+import logging
+
 from juniper_cascor_client_core.exceptions import (
     JuniperCascorAuthenticationError,
     JuniperCascorClientError,
@@ -25,6 +27,10 @@ from juniper_cascor_client_rest._version import __version__
 from juniper_cascor_client_rest.client import JuniperCascorClient
 from juniper_cascor_client_rest.retry import RetryPolicy
 from juniper_cascor_client_rest.sessions import SharedSession
+
+# A library never prints on its own: without logging configured, its records go nowhere
+# (not to the last-resort stderr handler).
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "JuniperCascorAuthenticationError",

@@ -5,6 +5,8 @@ returns their answers. Neither reconnects unless given a ``ReconnectPolicy``. ``
 and ``BlockingControlStream`` offer the same from synchronous code.
 """
 
+import logging
+
 from juniper_cascor_client_streams._stream import BaseStream
 from juniper_cascor_client_streams._version import __version__
 from juniper_cascor_client_streams.chunks import ChunkError, ChunkReassembler
@@ -20,6 +22,10 @@ from juniper_cascor_client_streams.reconnect import ReconnectPolicy
 from juniper_cascor_client_streams.states import TRAINING_STATES, normalize_state
 from juniper_cascor_client_streams.sync import BlockingControlStream, iter_training
 from juniper_cascor_client_streams.training import CascorTrainingStream, Message
+
+# A library never prints on its own: without logging configured, its records go nowhere
+# (not to the last-resort stderr handler).
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "DEFAULT_MAX_SIZE",

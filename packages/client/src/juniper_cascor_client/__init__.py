@@ -15,6 +15,8 @@ Optional parts: ``juniper_cascor_client.testing`` (the fake server and pytest fi
 Prometheus counters of unrecognised frames (extra ``[observability]``).
 """
 
+import logging
+
 from juniper_cascor_client._version import __version__
 from juniper_cascor_client.exceptions import (
     JuniperCascorAuthenticationError,
@@ -41,6 +43,10 @@ from juniper_cascor_client_streams import (
     ReconnectPolicy,
     iter_training,
 )
+
+# A library never prints on its own: without logging configured, its records go nowhere
+# (not to the last-resort stderr handler).
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "BlockingControlStream",

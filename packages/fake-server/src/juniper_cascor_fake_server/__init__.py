@@ -17,6 +17,7 @@ endpoint, registry and a test worker), ``faults`` (fault injection).
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import TYPE_CHECKING, Any
 
 from juniper_cascor_fake_server._version import __version__
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
     from juniper_cascor_fake_server.scenarios import SCENARIOS
     from juniper_cascor_fake_server.server import FakeCascorServer
     from juniper_cascor_fake_server.workers.candidate_worker import CandidateWorker, WorkerThread
+
+# A library never prints on its own: without logging configured, its records go nowhere
+# (not to the last-resort stderr handler).
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "SCENARIOS",
