@@ -12,6 +12,7 @@ from juniper_cascor_client_core import (
     JuniperCascorConfigurationError,
     check_api_key,
     redact,
+    redact_secrets,
     resolve_api_key,
 )
 
@@ -96,3 +97,26 @@ def test_check_api_key_names_the_source_never_the_key() -> None:
 def test_check_api_key_trims_and_treats_blank_as_no_key() -> None:
     assert check_api_key("   ", "api_key argument") is None
     assert check_api_key(" k-1 ", "api_key argument") == ApiKey("k-1")
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("> X-API-Key: sk-live-123", "sk-live-123"),
+        ("x-api-key=sk-live-123", "sk-live-123"),
+        ("> Authorization: Basic dXNlcjpwdw==", "dXNlcjpwdw=="),
+        ("Authorization: Bearer tok.en.value", "tok.en.value"),
+        ("< Set-Cookie: session=abc123; Path=/", "abc123"),
+        ("refused ws://user:pw@127.0.0.1:8200/ws/training", "user:pw"),
+        ("the server said: bad credentials Basic dXNlcjpwdw==", "dXNlcjpwdw=="),
+    ],
+)
+def test_redact_secrets_masks_credentials_in_known_forms(text: str, secret: str) -> None:
+    masked = redact_secrets(text)
+    assert secret not in masked
+    assert "***" in masked
+
+
+def test_redact_secrets_leaves_text_without_credentials_alone() -> None:
+    text = "> GET /ws/training HTTP/1.1\n> Host: 127.0.0.1:8200"
+    assert redact_secrets(text) == text

@@ -15,6 +15,7 @@ from juniper_cascor_client_core.credentials import (
     ApiKey,
     check_api_key,
     redact,
+    redact_secrets,
     resolve_api_key,
 )
 from juniper_cascor_client_core.exceptions import (
@@ -71,6 +72,7 @@ __all__ = [
     "http_base_url",
     "normalize_base_url",
     "redact",
+    "redact_secrets",
     "redact_url",
     "resolve_api_key",
     "websocket_base_url",

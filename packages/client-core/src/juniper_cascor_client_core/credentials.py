@@ -27,6 +27,7 @@ __all__ = [
     "ApiKey",
     "check_api_key",
     "redact",
+    "redact_secrets",
     "resolve_api_key",
 ]
 
@@ -36,6 +37,12 @@ API_KEY_HEADER = "X-API-Key"
 REDACTED = "***"
 
 _HEADER_SAFE_KEY = re.compile(r"[\x20-\x7e]+")
+_SECRET_HEADER = re.compile(
+    r"\b(x-api-key|(?:proxy-)?authorization|cookie|set-cookie)(\s*[:=]\s*)[^\r\n]*",
+    re.IGNORECASE,
+)
+_AUTH_SCHEME = re.compile(r"\b(basic|bearer)(\s+)[A-Za-z0-9+/=._~-]+", re.IGNORECASE)
+_URL_USERINFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*://)[^/\s@?#]*@")
 
 
 class ApiKey:
@@ -122,3 +129,16 @@ def redact(text: str, key: ApiKey | None) -> str:
     if key is None:
         return text
     return text.replace(key.reveal(), REDACTED)
+
+
+def redact_secrets(text: str) -> str:
+    """Return ``text`` with the credentials it may carry in well-known forms masked.
+
+    The value after an ``X-API-Key``, ``Authorization``, ``Proxy-Authorization``, ``Cookie`` or
+    ``Set-Cookie`` name (``Name: value`` or ``name=value``, to the end of the line), the token
+    after ``Basic`` or ``Bearer``, and the ``user:password@`` of a URL become ``***``. Used on
+    log records and on text a server sends back, which may echo what it was sent.
+    """
+    text = _SECRET_HEADER.sub(rf"\1\2{REDACTED}", text)
+    text = _AUTH_SCHEME.sub(rf"\1\2{REDACTED}", text)
+    return _URL_USERINFO.sub(rf"\1{REDACTED}@", text)

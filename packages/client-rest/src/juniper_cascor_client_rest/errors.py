@@ -55,6 +55,7 @@ from juniper_cascor_client_core import (
     JuniperCascorTimeoutError,
     JuniperCascorValidationError,
     redact,
+    redact_secrets,
 )
 from juniper_cascor_client_rest.retry import Delivery
 
@@ -138,11 +139,11 @@ def error_for_status(
     message, detail, code = describe_error_body(response.content)
     if message is None:
         message = response.reason or _reason_phrase(status)
-    text = redact(f"HTTP {status}: {message} ({method} {path})", api_key)
+    text = _scrub(f"HTTP {status}: {message} ({method} {path})", api_key)
     fields: dict[str, Any] = {
         "status_code": status,
-        "code": None if code is None else redact(code, api_key),
-        "detail": _redact_json(detail, lambda s: redact(s, api_key)),
+        "code": None if code is None else _scrub(code, api_key),
+        "detail": _redact_json(detail, lambda s: _scrub(s, api_key)),
         "response": response,
     }
     cls = STATUS_ERRORS.get(status, JuniperCascorClientError)
@@ -168,7 +169,7 @@ def decode_json_object(
         snippet = _trim(content.decode("utf-8", "replace"))
         message = f"{method} {path}: HTTP {response.status_code} body is not JSON: {snippet}"
         raise JuniperCascorProtocolError(
-            redact(message, api_key),
+            _scrub(message, api_key),
             status_code=response.status_code,
             response=response,
         ) from exc
@@ -215,7 +216,7 @@ def error_for_failure(
         cls, what = JuniperCascorProtocolError, "undecodable response body"
     else:
         cls, what = JuniperCascorClientError, "request failed"
-    return cls(redact(f"{method} {path}: {what}: {_cause(exc)}", api_key))
+    return cls(_scrub(f"{method} {path}: {what}: {_cause(exc)}", api_key))
 
 
 def _cause(exc: TransportFailure) -> str:
@@ -283,6 +284,11 @@ def _redact_json(value: Any, scrub: Callable[[str], str]) -> Any:
     if isinstance(value, dict):
         return {scrub(str(k)): _redact_json(v, scrub) for k, v in value.items()}
     return value
+
+
+def _scrub(text: str, api_key: ApiKey | None) -> str:
+    """Mask the key, and any credentials the server echoed (Basic auth, URL userinfo)."""
+    return redact_secrets(redact(text, api_key))
 
 
 def _trim(text: str) -> str:

@@ -1,5 +1,8 @@
 """Opening a stream's socket: connect, read the handshake frame, retry, reconnect.
 
+Importing it installs :mod:`~juniper_cascor_client_streams.log_redaction` on the websockets
+handshake logger, so no credential reaches a log record.
+
 This is the one module that touches ``websockets`` errors: :func:`translate_error` maps every
 websockets and OS exception to the client's hierarchy (``raise ... from exc``)::
 
@@ -51,7 +54,9 @@ from juniper_cascor_client_core import (
     JuniperCascorProtocolError,
     JuniperCascorStreamClosedError,
     JuniperCascorTimeoutError,
+    redact_secrets,
 )
+from juniper_cascor_client_streams import log_redaction
 from juniper_cascor_client_streams._frames import Decoded, decode_frame, report_unrecognized
 from juniper_cascor_client_streams.reconnect import Backoff
 
@@ -71,6 +76,7 @@ __all__ = [
 ]
 
 logger = logging.getLogger("juniper_cascor_client_streams")
+log_redaction.install()
 
 AUTH_CLOSE_CODES = frozenset({4001, 4003})
 AUTH_HTTP_STATUSES = frozenset({401, 403})
@@ -126,6 +132,7 @@ def translate_error(exc: BaseException, *, url: str, causes: str = "") -> Junipe
         )
     if isinstance(exc, ConnectionClosed):
         code, reason = close_details(exc)
+        reason = redact_secrets(reason)
         if code in AUTH_CLOSE_CODES:
             return JuniperCascorAuthenticationError(
                 f"{url} refused the connection: close {code} {reason}".rstrip() + suffix,
@@ -137,10 +144,12 @@ def translate_error(exc: BaseException, *, url: str, causes: str = "") -> Junipe
     if isinstance(exc, TimeoutError):
         return JuniperCascorTimeoutError(f"timed out connecting to {url}")
     if isinstance(exc, InvalidURI):
-        return JuniperCascorConfigurationError(f"invalid WebSocket URL {url!r}: {exc}")
+        return JuniperCascorConfigurationError(
+            f"invalid WebSocket URL {url!r}: {redact_secrets(str(exc))}"
+        )
     if isinstance(exc, OSError | WebSocketException | EOFError):
-        return JuniperCascorConnectionError(f"cannot connect to {url}: {exc}")
-    return JuniperCascorConnectionError(f"{url}: {type(exc).__name__}: {exc}")
+        return JuniperCascorConnectionError(f"cannot connect to {url}: {redact_secrets(str(exc))}")
+    return JuniperCascorConnectionError(f"{url}: {type(exc).__name__}: {redact_secrets(str(exc))}")
 
 
 def refusal_causes(settings: ConnectionSettings) -> str:

@@ -46,6 +46,7 @@ from juniper_cascor_client_streams.options import (
     DEFAULT_WS_BASE_URL,
     StreamOptions,
     check_path,
+    check_stream_options,
     connection_settings,
     resolve_origin,
     warn_auto_pong,
@@ -88,8 +89,10 @@ class BaseStream:
         on_reconnect: Called with the number of attempts it took, after each reconnection.
 
     Raises:
-        JuniperCascorConfigurationError: When ``base_url``, ``api_key`` or ``reconnect`` is
-            invalid.
+        TypeError: For an unknown keyword option (the closest known one is suggested).
+        JuniperCascorConfigurationError: When ``base_url``, ``api_key`` or an option is
+            invalid (a timeout or interval that is not a finite positive number, a ``max_size``
+            that is not a positive int, a ``reconnect`` that is not a ``ReconnectPolicy``).
     """
 
     path: ClassVar[str]
@@ -104,6 +107,7 @@ class BaseStream:
         auto_pong: bool | None = None,
         **options: Unpack[StreamOptions],
     ) -> None:
+        check_stream_options(type(self), options)
         if auto_pong is not None:
             # warn_auto_pong <- here <- the concrete stream's __init__ <- the caller
             warn_auto_pong(auto_pong, stacklevel=3)

@@ -36,6 +36,7 @@ from juniper_cascor_client_core import (
     JuniperCascorStreamClosedError,
     JuniperCascorTimeoutError,
 )
+from juniper_cascor_client_core.options import positive_int, positive_number
 from juniper_cascor_client_streams._frames import Decoded, command_text
 from juniper_cascor_client_streams._stream import BaseStream
 from juniper_cascor_client_streams.options import DEFAULT_WS_BASE_URL, StreamOptions
@@ -86,8 +87,10 @@ class CascorControlStream(BaseStream):
             ``idle_timeout``, ``reconnect``, ``on_disconnect``, ``on_reconnect``).
 
     Raises:
-        JuniperCascorConfigurationError: When ``base_url`` or an option is invalid, or
-            ``timeout`` and ``command_timeout`` disagree.
+        TypeError: For an unknown keyword option (the closest known one is suggested).
+        JuniperCascorConfigurationError: When ``base_url`` or an option is invalid (e.g. a
+            ``command_timeout`` that is not a finite positive number, a ``max_pending`` that
+            is not a positive int), or ``timeout`` and ``command_timeout`` disagree.
     """
 
     path = "/ws/control"
@@ -114,11 +117,14 @@ class CascorControlStream(BaseStream):
             )
         super().__init__(base_url, api_key, origin, auto_pong=auto_pong, **options)
         given = command_timeout if command_timeout is not None else timeout
-        self.command_timeout = DEFAULT_COMMAND_TIMEOUT if given is None else given
-        self.max_command_wait = max_command_wait
+        name = "command_timeout" if command_timeout is not None else "timeout"
+        self.command_timeout = (
+            DEFAULT_COMMAND_TIMEOUT if given is None else positive_number(name, given)
+        )
+        self.max_command_wait = positive_number("max_command_wait", max_command_wait)
         self.raise_on_error = raise_on_error
         self.retry_rate_limited = retry_rate_limited
-        self._pending = PendingCommands(max_pending)
+        self._pending = PendingCommands(positive_int("max_pending", max_pending))
 
     @property
     def pending_commands(self) -> int:

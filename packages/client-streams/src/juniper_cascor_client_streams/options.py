@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import warnings
+from collections.abc import Mapping
 from typing import TypedDict
 
 from juniper_cascor_client_core import (
@@ -12,6 +14,13 @@ from juniper_cascor_client_core import (
     JuniperCascorConfigurationError,
     redact_url,
     websocket_base_url,
+)
+from juniper_cascor_client_core.options import (
+    callable_or_none,
+    check_keywords,
+    instance_of,
+    positive_int,
+    positive_number,
 )
 from juniper_cascor_client_streams._callbacks import Callback
 from juniper_cascor_client_streams._connection import ConnectionSettings
@@ -22,6 +31,7 @@ __all__ = [
     "DEFAULT_WS_BASE_URL",
     "StreamOptions",
     "check_path",
+    "check_stream_options",
     "connection_settings",
     "resolve_origin",
     "warn_auto_pong",
@@ -45,6 +55,38 @@ class StreamOptions(TypedDict, total=False):
     reconnect: ReconnectPolicy | None
     on_disconnect: Callback | None
     on_reconnect: Callback | None
+
+
+_TIMEOUTS = ("open_timeout", "handshake_timeout", "close_timeout")
+_OPTIONAL_INTERVALS = ("ping_interval", "idle_timeout")
+_CALLBACKS = ("on_disconnect", "on_reconnect")
+
+
+def check_stream_options(owner: type, options: Mapping[str, object]) -> None:
+    """Refuse an unknown keyword or an invalid value among the connection ``options``.
+
+    ``owner`` is the stream class being built: its own keyword parameters count as known
+    names when the closest one to a misspelt keyword is suggested.
+
+    Raises:
+        TypeError: For a keyword neither ``owner`` nor :class:`StreamOptions` accepts.
+        JuniperCascorConfigurationError: For a value out of range or of the wrong type.
+    """
+    own = inspect.signature(owner).parameters
+    valid = set(StreamOptions.__optional_keys__) | {
+        name for name, parameter in own.items() if parameter.kind is parameter.KEYWORD_ONLY
+    }
+    check_keywords(f"{owner.__qualname__}.__init__", options, valid)
+    for name in _TIMEOUTS:
+        if name in options:
+            positive_number(name, options[name])
+    for name in _OPTIONAL_INTERVALS:
+        positive_number(name, options.get(name), allow_none=True)
+    if "max_size" in options:
+        positive_int("max_size", options["max_size"])
+    instance_of("reconnect", options.get("reconnect"), ReconnectPolicy, allow_none=True)
+    for name in _CALLBACKS:
+        callable_or_none(name, options.get(name))
 
 
 def resolve_origin(origin: str | None) -> str | None:

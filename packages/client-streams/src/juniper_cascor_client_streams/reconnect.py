@@ -17,7 +17,7 @@ import random
 from dataclasses import dataclass
 from typing import Literal
 
-from juniper_cascor_client_core import JuniperCascorConfigurationError
+from juniper_cascor_client_core.options import non_negative_number, one_of, positive_int
 
 __all__ = ["Backoff", "ReconnectPolicy"]
 
@@ -38,7 +38,8 @@ class ReconnectPolicy:
         reset_after: Seconds a connection must stay up before the attempt count is reset.
 
     Raises:
-        JuniperCascorConfigurationError: When a value is out of range.
+        JuniperCascorConfigurationError: When a value is out of range, ``nan`` or infinite,
+            or is not a number (a bool is not one); the message names the field and value.
     """
 
     initial_delay: float = 0.5
@@ -49,23 +50,12 @@ class ReconnectPolicy:
     reset_after: float = 30.0
 
     def __post_init__(self) -> None:
-        problems = [
-            message
-            for failed, message in (
-                (self.initial_delay < 0, "initial_delay must be >= 0"),
-                (self.max_delay < self.initial_delay, "max_delay must be >= initial_delay"),
-                (self.multiplier < 1, "multiplier must be >= 1"),
-                (
-                    self.max_attempts is not None and self.max_attempts < 1,
-                    "max_attempts must be >= 1 or None",
-                ),
-                (self.jitter not in ("full", "none"), "jitter must be 'full' or 'none'"),
-                (self.reset_after < 0, "reset_after must be >= 0"),
-            )
-            if failed
-        ]
-        if problems:
-            raise JuniperCascorConfigurationError("invalid ReconnectPolicy: " + "; ".join(problems))
+        non_negative_number("ReconnectPolicy.initial_delay", self.initial_delay)
+        non_negative_number("ReconnectPolicy.max_delay", self.max_delay, minimum=self.initial_delay)
+        non_negative_number("ReconnectPolicy.multiplier", self.multiplier, minimum=1.0)
+        positive_int("ReconnectPolicy.max_attempts", self.max_attempts, allow_none=True)
+        one_of("ReconnectPolicy.jitter", self.jitter, ("full", "none"))
+        non_negative_number("ReconnectPolicy.reset_after", self.reset_after)
 
     def bound(self, attempt: int) -> float:
         """Return the upper bound of the delay before ``attempt`` (1-based)."""

@@ -23,6 +23,7 @@ from collections.abc import Awaitable
 from typing import Any, TypeAlias, TypeGuard, Unpack
 
 from juniper_cascor_client_core import JuniperCascorConnectionError
+from juniper_cascor_client_core.options import one_of, positive_int
 from juniper_cascor_client_streams._callbacks import Callback, invoke_callback
 from juniper_cascor_client_streams._frames import (
     PONG_TEXT,
@@ -35,7 +36,12 @@ from juniper_cascor_client_streams._frames import (
 from juniper_cascor_client_streams._stream import BaseStream
 from juniper_cascor_client_streams.chunks import ChunkError, ChunkReassembler
 from juniper_cascor_client_streams.options import DEFAULT_WS_BASE_URL, StreamOptions
-from juniper_cascor_client_streams.queueing import MessageQueue, QueueClosedError, QueuePolicy
+from juniper_cascor_client_streams.queueing import (
+    QUEUE_POLICIES,
+    MessageQueue,
+    QueueClosedError,
+    QueuePolicy,
+)
 from juniper_cascor_client_streams.states import state_in_frame
 from juniper_cascor_protocol.envelope import BaseEnvelope, CommandEnvelope
 
@@ -134,7 +140,9 @@ class CascorTrainingStream(BaseStream):
             ``idle_timeout``, ``reconnect``, ``on_disconnect``, ``on_reconnect``).
 
     Raises:
-        JuniperCascorConfigurationError: When ``base_url`` or an option is invalid.
+        TypeError: For an unknown keyword option (the closest known one is suggested).
+        JuniperCascorConfigurationError: When ``base_url`` or an option is invalid (e.g. a
+            ``queue_size`` that is not a positive int).
     """
 
     path = "/ws/training"
@@ -160,8 +168,8 @@ class CascorTrainingStream(BaseStream):
     ) -> None:
         super().__init__(base_url, api_key, origin, auto_pong=auto_pong, **options)
         self.typed = typed
-        self._queue_size = queue_size
-        self._queue_policy = queue_policy
+        self._queue_size = positive_int("queue_size", queue_size)
+        self._queue_policy = one_of("queue_policy", queue_policy, QUEUE_POLICIES)
         self._queue = self._new_queue()
         self._started = False
         self._dropped_before = 0
