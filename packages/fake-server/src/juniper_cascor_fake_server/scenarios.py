@@ -23,7 +23,6 @@ workers; the server cannot connect them itself (``connect_kit_workers``).
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -113,11 +112,7 @@ def _error_prone(context: ServerContext, kit: bool) -> None:
 
 def _save_as(context: ServerContext, snapshot_id: str, description: str) -> None:
     """Save the current network as a snapshot called ``snapshot_id``."""
-    store = context.snapshots
-    saved = store.save(description)
-    with store._lock:
-        snapshot = store._snapshots.pop(saved["id"])
-        store._snapshots[snapshot_id] = dataclasses.replace(snapshot, id=snapshot_id)
+    context.snapshots.save(description, snapshot_id)
 
 
 class _FirstUnitSnapshot:

@@ -81,8 +81,9 @@ class SnapshotStore:
         self._lock = threading.Lock()
         self._snapshots: dict[str, Snapshot] = {}
 
-    def save(self, description: str) -> dict[str, Any]:
-        """``POST /v1/snapshots``.
+    def save(self, description: str, snapshot_id: str | None = None) -> dict[str, Any]:
+        """``POST /v1/snapshots``; ``snapshot_id`` names the snapshot (scenarios preload named
+        ones), else it is ``snapshot_<UTC stamp>`` as on the real server.
 
         Raises:
             ServiceError: 404 without a network.
@@ -101,10 +102,11 @@ class SnapshotStore:
             )
         stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
         with self._lock:
-            snapshot_id, suffix = f"snapshot_{stamp}", 1
-            while snapshot_id in self._snapshots:
-                suffix += 1
-                snapshot_id = f"snapshot_{stamp}_{suffix}"
+            if snapshot_id is None:
+                snapshot_id, suffix = f"snapshot_{stamp}", 1
+                while snapshot_id in self._snapshots:
+                    suffix += 1
+                    snapshot_id = f"snapshot_{stamp}_{suffix}"
             snapshot = Snapshot(snapshot_id, description, time.time(), blob)
             self._snapshots[snapshot_id] = snapshot
         info = snapshot.info()
