@@ -328,14 +328,39 @@ async def test_disconnect_while_connect_retries_leaves_the_stream_closed(server)
     stream = CascorTrainingStream(server.url, handshake_timeout=0.05)
     connecting = asyncio.create_task(stream.connect(retries=3, delay=0.2))
     await server.wait_for(lambda: server.attempts == 1)
-    await asyncio.sleep(0.1)  # the first attempt timed out; connect() waits to retry
     await stream.disconnect()
-    server.send_handshake = True  # the retry would now succeed
+    server.send_handshake = True  # a retry would now succeed
     with pytest.raises(JuniperCascorStreamClosedError, match="disconnect"):
         await asyncio.wait_for(connecting, 5)
     assert not stream.is_connected
-    await asyncio.sleep(0.05)
+    assert server.attempts == 1  # no retry was made after disconnect()
     assert server.training == []
+
+
+async def test_disconnect_abandons_an_attempt_still_opening(server) -> None:
+    server.send_handshake = False  # the attempt waits for a handshake frame that never comes
+    stream = CascorTrainingStream(server.url, handshake_timeout=60)
+    connecting = asyncio.create_task(stream.connect())
+    await server.wait_for(lambda: server.attempts == 1)
+    await stream.disconnect()
+    with pytest.raises(JuniperCascorStreamClosedError, match="disconnect"):
+        await asyncio.wait_for(connecting, 10)  # well before the 60 s handshake timeout
+    assert not stream.is_connected
+
+
+async def test_cancelling_connect_cancels_the_attempt(server) -> None:
+    server.send_handshake = False
+    stream = CascorTrainingStream(server.url, handshake_timeout=60)
+    connecting = asyncio.create_task(stream.connect())
+    await server.wait_for(lambda: server.attempts == 1)
+    connecting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(connecting, 10)
+    server.send_handshake = True
+    async with asyncio.timeout(10):
+        await stream.connect()  # the stream is usable again
+    assert stream.is_connected
+    await stream.disconnect()
 
 
 async def test_credentials_in_the_url_never_show(server, caplog) -> None:

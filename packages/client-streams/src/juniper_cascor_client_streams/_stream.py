@@ -131,6 +131,7 @@ class BaseStream:
                 registry.append(callback)
         self._socket: OpenConnection | None = None
         self._reader: asyncio.Task[None] | None = None
+        self._opening: asyncio.Future[OpenConnection] | None = None
         self._connect_lock = asyncio.Lock()
         self._closing = False
         self._connected_at = 0.0
@@ -256,27 +257,43 @@ class BaseStream:
             if self._backoff is not None:  # a new session: attempts from an earlier one are void
                 self._backoff = Backoff(self._backoff.policy)
             self._prepare()
+            settings = self._connection_settings()
+            opening = asyncio.ensure_future(
+                open_with_retries(settings, retries=retries, delay=delay)
+            )
+            self._opening = opening
             try:
-                settings = self._connection_settings()
-                opened = await open_with_retries(settings, retries=retries, delay=delay)
+                opened = await asyncio.shield(opening)
+            except asyncio.CancelledError:
+                if not opening.cancelled():  # our caller was cancelled, not the attempt
+                    opening.cancel()
+                    await asyncio.wait([opening])  # its socket is closed before we return
+                    raise
+                raise self._disconnected_while_connecting() from None
             except JuniperCascorClientError as exc:
                 self.last_error = exc
                 self.close_code = getattr(exc, "close_code", None)
                 self._finish(exc)
                 raise
+            finally:
+                self._opening = None
             if self._closing:  # disconnect() was called meanwhile, and it wins
                 await close_quietly(opened.socket)
-                raise JuniperCascorStreamClosedError(
-                    f"{self.endpoint} stream was disconnected while connecting"
-                )
+                raise self._disconnected_while_connecting()
             logger.info("%s: connected to %s", self.endpoint, self.url)
             await self._attach(opened, reconnected=False)
             self._reader = asyncio.create_task(self._run(), name=f"cascor-{self.endpoint}-reader")
             return self
 
     async def disconnect(self) -> None:
-        """Close the connection and stop the reader task; idempotent."""
+        """Close the connection and stop the reader task; idempotent.
+
+        A :meth:`connect` still opening is abandoned at once: it raises
+        :class:`~juniper_cascor_client_core.JuniperCascorStreamClosedError`.
+        """
         self._closing = True
+        if self._opening is not None:
+            self._opening.cancel()
         reader, self._reader = self._reader, None
         if reader is not None and reader is not asyncio.current_task():
             reader.cancel()
@@ -290,6 +307,11 @@ class BaseStream:
             await close_quietly(opened.socket)
         self._socket = None
         self._finish(None)
+
+    def _disconnected_while_connecting(self) -> JuniperCascorStreamClosedError:
+        return JuniperCascorStreamClosedError(
+            f"{self.endpoint} stream was disconnected while connecting"
+        )
 
     async def __aenter__(self) -> Self:
         return await self.connect()
