@@ -85,6 +85,7 @@ class CascorServer:
         self.send_handshake = True
         self.bad_handshake: dict[str, Any] | None = None
         self.send_initial_status = True
+        self.send_initial_metrics = False  # juniper-cascor's snapshot frame, with current_seq
         self.resume_wait = 0.2
         self.on_command: CommandHandler = answer_success
         self.seq = 0
@@ -260,6 +261,8 @@ class CascorServer:
             return
         peer.push({"type": "resume_failed", "timestamp": time.time(), "data": {"reason": reason}})
         peer.push({"type": "initial_status", "data": {"training_active": True}})
+        if self.send_initial_metrics:
+            peer.push({"type": "initial_metrics", "data": {"current_seq": self.seq}})
 
     async def _serve_control(self, peer: Peer) -> None:
         peer.push({"type": "connection_established", "data": {"channel": "control"}})

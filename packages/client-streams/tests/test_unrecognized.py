@@ -15,6 +15,7 @@ from juniper_cascor_client_streams import (
     ReconnectPolicy,
 )
 from juniper_cascor_client_streams import metrics as metrics_module
+from juniper_cascor_client_streams.metrics import UNRECOGNIZED_FRAMES_METRIC
 
 FAST = ReconnectPolicy(initial_delay=0.005, max_delay=0.02)
 
@@ -82,35 +83,32 @@ async def test_a_bad_control_frame_is_counted_under_control(server, unrecognised
 def test_the_counter_is_reused_when_already_registered(monkeypatch, unrecognised) -> None:
     before = unrecognised("reuse_probe", "training")
     metrics_module.count_unrecognized_frame("reuse_probe", "training")
-    existing = metrics_module._counter
+    existing = metrics_module._counters[UNRECOGNIZED_FRAMES_METRIC]
     assert existing is not None
     # A fresh module state finds the counter already in the default registry.
-    monkeypatch.setattr(metrics_module, "_counter", None)
-    monkeypatch.setattr(metrics_module, "_resolved", False)
+    monkeypatch.setattr(metrics_module, "_counters", {})
     metrics_module.count_unrecognized_frame("reuse_probe", "training")
-    assert metrics_module._counter is existing
+    assert metrics_module._counters[UNRECOGNIZED_FRAMES_METRIC] is existing
     assert unrecognised("reuse_probe", "training") == before + 2
 
 
 def test_reset_counter_starts_a_fresh_counter_from_zero(unrecognised) -> None:
     metrics_module.count_unrecognized_frame("reset_probe", "control")
     assert unrecognised("reset_probe", "control") >= 1
-    old = metrics_module._counter
+    old = metrics_module._counters[UNRECOGNIZED_FRAMES_METRIC]
     metrics_module.reset_counter()
     assert unrecognised() == 0  # unregistered: nothing of it is collected any more
     metrics_module.reset_counter()  # idempotent
     metrics_module.count_unrecognized_frame("reset_probe", "control")
-    assert metrics_module._counter is not old
+    assert metrics_module._counters[UNRECOGNIZED_FRAMES_METRIC] is not old
     assert unrecognised("reset_probe", "control") == 1
 
 
 def test_counting_is_a_no_op_without_prometheus_client(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "prometheus_client", None)  # makes the import fail
-    monkeypatch.setattr(metrics_module, "_counter", None)
-    monkeypatch.setattr(metrics_module, "_resolved", False)
+    monkeypatch.setattr(metrics_module, "_counters", {})
     metrics_module.count_unrecognized_frame("without_prometheus", "control")
-    assert metrics_module._resolved
-    assert metrics_module._counter is None
+    assert metrics_module._counters == {UNRECOGNIZED_FRAMES_METRIC: None}
 
 
 async def test_a_top_level_rate_limited_answer_is_not_unrecognised(

@@ -11,6 +11,7 @@ from juniper_cascor_client_streams._stream import BaseStream
 from juniper_cascor_client_streams._version import __version__
 from juniper_cascor_client_streams.chunks import ChunkError, ChunkReassembler
 from juniper_cascor_client_streams.control import CascorControlStream
+from juniper_cascor_client_streams.losses import Loss
 from juniper_cascor_client_streams.metrics import UNRECOGNIZED_FRAMES_METRIC
 from juniper_cascor_client_streams.options import (
     DEFAULT_MAX_SIZE,
@@ -21,7 +22,11 @@ from juniper_cascor_client_streams.queueing import QUEUE_POLICIES, QueuePolicy
 from juniper_cascor_client_streams.reconnect import ReconnectPolicy
 from juniper_cascor_client_streams.states import TRAINING_STATES, normalize_state
 from juniper_cascor_client_streams.sync import BlockingControlStream, iter_training
-from juniper_cascor_client_streams.training import CascorTrainingStream, Message
+from juniper_cascor_client_streams.training import (
+    SUPERSEDING_TYPES,
+    CascorTrainingStream,
+    Message,
+)
 
 # A library never prints on its own: without logging configured, its records go nowhere
 # (not to the last-resort stderr handler).
@@ -31,6 +36,7 @@ __all__ = [
     "DEFAULT_MAX_SIZE",
     "DEFAULT_WS_BASE_URL",
     "QUEUE_POLICIES",
+    "SUPERSEDING_TYPES",
     "TRAINING_STATES",
     "UNRECOGNIZED_FRAMES_METRIC",
     "BaseStream",
@@ -39,6 +45,7 @@ __all__ = [
     "CascorTrainingStream",
     "ChunkError",
     "ChunkReassembler",
+    "Loss",
     "Message",
     "QueuePolicy",
     "ReconnectPolicy",

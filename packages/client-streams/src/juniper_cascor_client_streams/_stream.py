@@ -42,6 +42,7 @@ from juniper_cascor_client_streams._frames import (
     decode_frame,
     report_unrecognized,
 )
+from juniper_cascor_client_streams.metrics import CONNECTIONS_LOST_METRIC, count
 from juniper_cascor_client_streams.options import (
     DEFAULT_WS_BASE_URL,
     StreamOptions,
@@ -143,6 +144,9 @@ class BaseStream:
         self.last_error: JuniperCascorClientError | None = None
         self.pongs_sent = 0
         self.reconnects = 0
+        self.connections_lost = 0
+        """Established connections lost (counted as the loss is noticed, before any
+        reconnection; not after :meth:`disconnect`)."""
 
     def __repr__(self) -> str:
         state = "connected" if self.is_connected else "disconnected"
@@ -463,6 +467,8 @@ class BaseStream:
 
     def _connection_lost(self, error: JuniperCascorClientError) -> None:
         self.last_error = error
+        self.connections_lost += 1
+        count(CONNECTIONS_LOST_METRIC, endpoint=self.endpoint)
         normal = getattr(error, "close_code", None) in _NORMAL_CLOSURES
         logger.log(
             logging.INFO if normal else logging.WARNING,

@@ -1,16 +1,19 @@
 """The bounded queue between a stream's reader task and its consumer.
 
-Three policies decide what happens when the consumer falls behind and the queue is full:
+Three policies decide what happens when the consumer falls behind:
 
 ``"block"`` (the default)
-    The reader waits for room, which stops it reading the socket: the server sees
-    backpressure. Nothing is dropped.
+    When the queue is full the reader waits for room, which stops it reading the socket: the
+    server sees backpressure. Nothing is dropped.
 ``"drop_oldest"``
-    The oldest queued message is dropped to make room for the new one.
+    When the queue is full the oldest queued message is dropped to make room for the new one.
 ``"latest"``
-    At most one ``metrics`` message is queued: a newer one replaces it (the older is dropped),
-    so a slow consumer always sees the newest metrics. Other messages are never dropped; when
-    the queue is full of them the reader waits, as with ``"block"``.
+    Messages that supersede the previous one of their type (``metrics``, ``state`` and
+    ``topology`` for the training stream) hold one place each: a newer one takes the place
+    of the queued one, which is dropped. The place keeps its position, so under a flood of
+    other messages the newest metrics still move towards the consumer and are delivered.
+    Messages that supersede nothing (``event``, ``cascade_add``...) are never dropped; when
+    the queue is full the reader waits, as with ``"block"``.
 
 Every dropped message is counted in :attr:`MessageQueue.dropped`. The queue is closed once,
 when its stream ends; :meth:`MessageQueue.get` then drains what is left and raises
@@ -20,6 +23,7 @@ when its stream ends; :meth:`MessageQueue.get` then drains what is left and rais
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from collections.abc import Callable
 from typing import Generic, Literal, TypeVar
@@ -39,14 +43,28 @@ class QueueClosedError(Exception):
         self.error = error
 
 
+class _Place:
+    """The queued place of a superseding kind; :class:`MessageQueue` keeps its newest item."""
+
+    __slots__ = ("kind",)
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+
+def _supersedes_nothing(_item: object) -> str | None:
+    return None
+
+
 class MessageQueue(Generic[T]):
     """A bounded single-producer queue with a drop policy.
 
     Args:
-        maxsize: Messages held at most (>= 1).
+        maxsize: Places held at most (>= 1).
         policy: ``"block"``, ``"drop_oldest"`` or ``"latest"``.
-        is_coalescable: For ``"latest"``, tells which messages replace each other
-            (the ``metrics`` ones).
+        superseding_kind: For ``"latest"``, the kind of message an item supersedes (items of
+            one kind replace each other), or ``None`` for an item that supersedes nothing.
+        on_drop: Called once for each message the policy drops.
 
     Raises:
         ValueError: When ``maxsize`` < 1 or the policy is unknown.
@@ -57,7 +75,8 @@ class MessageQueue(Generic[T]):
         maxsize: int,
         policy: QueuePolicy = "block",
         *,
-        is_coalescable: Callable[[T], bool] = lambda _item: False,
+        superseding_kind: Callable[[T], str | None] = _supersedes_nothing,
+        on_drop: Callable[[], None] | None = None,
     ) -> None:
         if maxsize < 1:
             raise ValueError("maxsize must be >= 1")
@@ -65,10 +84,10 @@ class MessageQueue(Generic[T]):
             raise ValueError(f"queue policy must be one of {', '.join(QUEUE_POLICIES)}")
         self.maxsize = maxsize
         self.policy = policy
-        self._is_coalescable = is_coalescable
-        self._items: deque[T] = deque()
-        self._coalesced: T | None = None
-        self._has_coalesced = False
+        self._kind_of = superseding_kind
+        self._on_drop = on_drop
+        self._items: deque[T | _Place] = deque()
+        self._newest: dict[str, T] = {}  # the item of each kind whose place is queued
         self._readable = asyncio.Event()
         self._writable = asyncio.Event()
         self._writable.set()
@@ -89,29 +108,43 @@ class MessageQueue(Generic[T]):
 
         Returns:
             False when the queue is full and the policy says to wait for room (``"block"``,
-            or ``"latest"`` with no ``metrics`` message to replace); True otherwise (an item
-            offered to a closed queue is discarded).
+            or ``"latest"`` for an item whose kind has no queued place to take); True
+            otherwise (an item offered to a closed queue is discarded).
         """
         if self._closed:
             return True
-        coalescable = self.policy == "latest" and self._is_coalescable(item)
-        if coalescable and self._replace(item):
+        kind = self._kind_of(item) if self.policy == "latest" else None
+        if kind is not None and kind in self._newest:
+            self._newest[kind] = item
+            self._dropped_one()
             return True
         if len(self._items) >= self.maxsize:
             if self.policy != "drop_oldest":
                 return False
-            self._discard(self._items.popleft())
-        self._items.append(item)
-        if coalescable:
-            self._coalesced, self._has_coalesced = item, True
-        self._readable.set()
+            self._items.popleft()
+            self._dropped_one()
+        self._append(item, kind)
         return True
+
+    def push(self, item: T) -> None:
+        """Queue ``item`` even when the queue is full (by one item, once: the reader's last
+        message when its connection is found lost while it waited for room)."""
+        if not self._closed:
+            self._append(item, None)
 
     async def put(self, item: T) -> None:
         """Queue ``item``, waiting for room when :meth:`offer` cannot take it yet."""
         while not self.offer(item):
             self._writable.clear()
             await self._writable.wait()
+
+    async def wait_for_room(self, seconds: float) -> None:
+        """Return when the queue has room or is closed, or after ``seconds``."""
+        if len(self._items) >= self.maxsize and not self._closed:
+            self._writable.clear()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(seconds):
+                    await self._writable.wait()
 
     def get_nowait(self) -> T:
         """Return the next message without waiting.
@@ -120,9 +153,9 @@ class MessageQueue(Generic[T]):
             IndexError: When the queue is empty.
         """
         item = self._items.popleft()
-        if self._has_coalesced and item is self._coalesced:
-            self._coalesced, self._has_coalesced = None, False
         self._writable.set()
+        if isinstance(item, _Place):
+            return self._newest.pop(item.kind)
         return item
 
     async def get(self) -> T:
@@ -147,22 +180,15 @@ class MessageQueue(Generic[T]):
         self._readable.set()
         self._writable.set()
 
-    def _replace(self, item: T) -> bool:
-        """Replace the queued coalescable message with ``item``; False when none is queued."""
-        if self._closed or not self._has_coalesced:
-            return False
-        old = self._coalesced
-        for position, queued in enumerate(self._items):
-            if queued is old:
-                del self._items[position]
-                break
-        self._discard(old)
-        self._items.append(item)
-        self._coalesced, self._has_coalesced = item, True
-        self._readable.set()
-        return True
-
-    def _discard(self, item: T | None) -> None:
+    def _dropped_one(self) -> None:
         self.dropped += 1
-        if self._has_coalesced and item is self._coalesced:
-            self._coalesced, self._has_coalesced = None, False
+        if self._on_drop is not None:
+            self._on_drop()
+
+    def _append(self, item: T, kind: str | None) -> None:
+        if kind is None:
+            self._items.append(item)
+        else:
+            self._newest[kind] = item
+            self._items.append(_Place(kind))
+        self._readable.set()

@@ -6,8 +6,10 @@ never delivered; ``chunked_message`` frames are reassembled and the original fra
 
 Sequence numbers: ``last_seq`` is the newest ``seq`` seen, ``gaps`` counts the numbers skipped,
 and a frame whose ``seq`` is not above ``last_seq`` is a duplicate and is dropped (counted in
-``duplicates``). A ``seq`` that is not an int in 0..2**63-1 is not tracked (the frame is
-delivered as if it had none). With a
+``duplicates``). Losses are counted in ``missed`` (frames known lost) and ``possible_loss``
+(suspected losses) and reported to the ``on_loss`` callbacks as they are noticed (see
+:mod:`juniper_cascor_client_streams.losses`). A ``seq`` that is not an int in 0..2**63-1 is
+not tracked (the frame is delivered as if it had none). With a
 :class:`~juniper_cascor_client_streams.reconnect.ReconnectPolicy`, the first frame sent on a
 new connection is ``resume`` with ``last_seq`` and ``server_instance_id``: the server replays
 what was missed (``resume_ok`` then the frames), and the replay fills the gap without any
@@ -19,7 +21,7 @@ tracking restarts when the server instance changes.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeAlias, TypeGuard, Unpack
 
 from juniper_cascor_client_core import JuniperCascorConnectionError
@@ -35,6 +37,14 @@ from juniper_cascor_client_streams._frames import (
 )
 from juniper_cascor_client_streams._stream import BaseStream
 from juniper_cascor_client_streams.chunks import ChunkError, ChunkReassembler
+from juniper_cascor_client_streams.hangup import HANGUP_POLL_INTERVAL, peer_hung_up
+from juniper_cascor_client_streams.losses import Loss, LossTracker
+from juniper_cascor_client_streams.metrics import (
+    DROPPED_FRAMES_METRIC,
+    MISSED_FRAMES_METRIC,
+    POSSIBLE_LOSSES_METRIC,
+    count,
+)
 from juniper_cascor_client_streams.options import DEFAULT_WS_BASE_URL, StreamOptions
 from juniper_cascor_client_streams.queueing import (
     QUEUE_POLICIES,
@@ -45,7 +55,14 @@ from juniper_cascor_client_streams.queueing import (
 from juniper_cascor_client_streams.states import state_in_frame
 from juniper_cascor_protocol.envelope import BaseEnvelope, CommandEnvelope
 
-__all__ = ["CALLBACK_TYPES", "CascorTrainingStream", "Message", "MessageIterator"]
+__all__ = [
+    "CALLBACK_TYPES",
+    "SUPERSEDING_TYPES",
+    "CascorTrainingStream",
+    "LossCallback",
+    "Message",
+    "MessageIterator",
+]
 
 logger = logging.getLogger("juniper_cascor_client_streams")
 
@@ -54,6 +71,13 @@ Message: TypeAlias = dict[str, Any] | BaseEnvelope
 
 CALLBACK_TYPES = ("metrics", "state", "topology", "cascade_add", "event", "candidate_progress")
 """Message types that have an ``on_<type>`` callback."""
+
+SUPERSEDING_TYPES = frozenset({"metrics", "state", "topology"})
+"""Message types whose newest frame makes the previous one stale: the ``"latest"`` queue
+policy keeps only the newest queued frame of each."""
+
+LossCallback: TypeAlias = Callable[[Loss], Any]
+"""An ``on_loss`` callback: called with each :class:`~.losses.Loss` (sync or async)."""
 
 
 _MAX_SEQ = 2**63 - 1
@@ -70,6 +94,11 @@ def _is_seq(value: object) -> TypeGuard[int]:
 
 def _message_type(message: Message) -> object:
     return message.type if isinstance(message, BaseEnvelope) else message.get("type")
+
+
+def _superseding_kind(message: Message) -> str | None:
+    kind = _message_type(message)
+    return kind if isinstance(kind, str) and kind in SUPERSEDING_TYPES else None
 
 
 def _callback_argument(message: Message) -> Any:
@@ -131,11 +160,17 @@ class CascorTrainingStream(BaseStream):
         auto_pong: Ignored, with a ``DeprecationWarning`` (pings are always answered).
         typed: Deliver envelope models instead of dicts.
         queue_size: Messages buffered between the reader and the consumer.
-        queue_policy: ``"block"`` (backpressure), ``"drop_oldest"`` or ``"latest"`` (see
-            :mod:`juniper_cascor_client_streams.queueing`).
+        queue_policy: ``"block"`` (backpressure), ``"drop_oldest"`` or ``"latest"`` (the
+            newest ``metrics``, ``state`` and ``topology`` frames; see
+            :mod:`juniper_cascor_client_streams.queueing`). Under every policy a connection
+            lost while the consumer is behind is noticed at once (``on_disconnect``,
+            ``connections_lost``, ``is_connected``); the frames received before it are still
+            delivered.
         on_metrics, on_state, on_topology, on_cascade_add, on_event, on_candidate_progress:
             Callbacks called with the ``data`` of each message of their type (sync or async),
             as the message is consumed (by iteration or :meth:`listen`).
+        on_loss: Called with a :class:`~juniper_cascor_client_streams.losses.Loss` each time
+            frames are found missed or probably missed (sync or async), as it is noticed.
         **options: Connection options of :class:`BaseStream` (timeouts, ``max_size``,
             ``idle_timeout``, ``reconnect``, ``on_disconnect``, ``on_reconnect``).
 
@@ -164,6 +199,7 @@ class CascorTrainingStream(BaseStream):
         on_cascade_add: Callback | None = None,
         on_event: Callback | None = None,
         on_candidate_progress: Callback | None = None,
+        on_loss: LossCallback | None = None,
         **options: Unpack[StreamOptions],
     ) -> None:
         super().__init__(base_url, api_key, origin, auto_pong=auto_pong, **options)
@@ -178,10 +214,14 @@ class CascorTrainingStream(BaseStream):
         for kind, callback in zip(CALLBACK_TYPES, given, strict=True):
             if callback is not None:
                 self._callbacks[kind].append(callback)
+        self._loss_callbacks: list[LossCallback] = [] if on_loss is None else [on_loss]
+        self._losses = LossTracker()
+        self._restarted = False  # the server instance changed: its snapshot tells what we missed
+        self._restart_seq: int | None = None
+        self._hung_up = False  # the server hung up while the reader waited for room
         self._reassembler = ChunkReassembler()
         self.last_seq: int | None = None
         self.server_instance_id: str | None = None
-        self.gaps = 0
         self.duplicates = 0
         self.training_state: str | None = None
         """The newest training state the server reported (in ``initial_status`` or ``state``),
@@ -223,6 +263,23 @@ class CascorTrainingStream(BaseStream):
         return self._dropped_before + self._queue.dropped
 
     @property
+    def gaps(self) -> int:
+        """Sequence numbers skipped: broadcasts of one server instance never received."""
+        return self._losses.gaps
+
+    @property
+    def missed(self) -> int:
+        """Frames known lost: ``gaps`` plus what a restarted server broadcast before this
+        stream's fresh snapshot (see :mod:`juniper_cascor_client_streams.losses`)."""
+        return self._losses.missed
+
+    @property
+    def possible_loss(self) -> int:
+        """Suspected losses (incidents): a resume that replayed nothing after an outage,
+        followed by a ``metrics`` epoch further ahead than usual."""
+        return self._losses.possible_loss
+
+    @property
     def pending_chunk_sets(self) -> int:
         """Incomplete ``chunked_message`` sets held."""
         return self._reassembler.pending
@@ -258,6 +315,11 @@ class CascorTrainingStream(BaseStream):
         """Register a ``candidate_progress`` callback."""
         return self.on("candidate_progress", callback)
 
+    def on_loss(self, callback: LossCallback) -> LossCallback:
+        """Register a callback called with each :class:`~.losses.Loss` as it is noticed."""
+        self._loss_callbacks.append(callback)
+        return callback
+
     # -- sending --------------------------------------------------------------------------
 
     async def send_command(self, command: str, params: dict[str, Any] | None = None) -> None:
@@ -280,8 +342,12 @@ class CascorTrainingStream(BaseStream):
         return MessageQueue(
             self._queue_size,
             self._queue_policy,
-            is_coalescable=lambda message: _message_type(message) == "metrics",
+            superseding_kind=_superseding_kind,
+            on_drop=self._count_drop,
         )
+
+    def _count_drop(self) -> None:
+        count(DROPPED_FRAMES_METRIC, endpoint=self.endpoint)
 
     def _prepare(self) -> None:
         if self._queue.closed:
@@ -302,6 +368,7 @@ class CascorTrainingStream(BaseStream):
             first = resume_text(self.last_seq, self.server_instance_id)
         else:
             first = PONG_TEXT
+        self._hung_up = False
         try:
             await self._send(first)
         except JuniperCascorConnectionError as exc:
@@ -309,6 +376,8 @@ class CascorTrainingStream(BaseStream):
         if isinstance(instance, str) and instance != self.server_instance_id:
             if self.server_instance_id is not None:
                 logger.info("training: server instance changed; seq tracking restarts")
+                self._restarted = self.last_seq is not None
+                self._restart_seq = self.last_seq
                 self.last_seq = None
                 self._reassembler.clear()
             self.server_instance_id = instance
@@ -326,7 +395,7 @@ class CascorTrainingStream(BaseStream):
                 if seq <= last:
                     self.duplicates += 1
                     return None
-                self.gaps += seq - last - 1
+                self._losses.frames_missed(seq - last - 1, "seq_gap", last)
             self.last_seq = seq
         label = decoded.envelope.type
         if label == "chunked_message":
@@ -334,13 +403,39 @@ class CascorTrainingStream(BaseStream):
             if original is None or original.frame is None:
                 return None
             decoded, frame, label = original, original.frame, original.envelope.type
-        if label in ("state", "initial_status"):
+        if label == "metrics":
+            data = frame.get("data")
+            if isinstance(data, dict):
+                self._losses.saw_epoch(data.get("epoch"), self.last_seq)
+        elif label in ("state", "initial_status"):
             self._track_state(state_in_frame(frame))
         elif label == "initial_metrics":
             self._adopt_current_seq(frame.get("data"))
+        elif label == "resume_ok":
+            self._resumed(frame.get("data"))
         elif label == "resume_failed":
             logger.warning("training: resume failed (%s); resync from REST", frame.get("data"))
-        return self._deliver(decoded)
+        waiting = self._deliver(decoded)
+        if self._losses.unreported:
+            return self._report_losses(waiting)
+        return waiting
+
+    def _resumed(self, data: object) -> None:
+        replayed = data.get("replayed_count") if isinstance(data, dict) else None
+        if replayed == 0:
+            self._losses.resumed_without_replay()
+
+    async def _report_losses(self, waiting: Awaitable[None] | None) -> None:
+        """Count and report the losses just noticed, then wait for the frame's place."""
+        for loss in self._losses.take():
+            logger.warning("training: %s", loss.detail)
+            if loss.possible:
+                count(POSSIBLE_LOSSES_METRIC, endpoint=self.endpoint)
+            else:
+                count(MISSED_FRAMES_METRIC, loss.missed, endpoint=self.endpoint)
+            await self._notify(self._loss_callbacks, "on_loss", loss)
+        if waiting is not None:
+            await waiting
 
     def _track_state(self, state: str | None) -> None:
         """Keep the newest state, except a ``FAILED`` straight after ``COMPLETED``.
@@ -362,12 +457,15 @@ class CascorTrainingStream(BaseStream):
         count as a gap.
         """
         current = data.get("current_seq") if isinstance(data, dict) else None
+        restarted, self._restarted = self._restarted, False
         if not _is_seq(current):
             return
         if self.last_seq is None:
+            if restarted:
+                self._losses.frames_missed(current, "server_restarted", self._restart_seq)
             self.last_seq = current
         elif current > self.last_seq:
-            self.gaps += current - self.last_seq
+            self._losses.frames_missed(current - self.last_seq, "snapshot_gap", self.last_seq)
             self.last_seq = current
 
     def _reassemble(self, frame: dict[str, Any]) -> Decoded | None:
@@ -389,7 +487,29 @@ class CascorTrainingStream(BaseStream):
         if decoded.frame is None:
             return None
         message = decoded.envelope if self.typed else decoded.frame
-        return None if self._queue.offer(message) else self._queue.put(message)
+        queue = self._queue
+        if self._hung_up:
+            queue.push(message)  # what is left of a connection that ended: bounded
+            return None
+        return None if queue.offer(message) else self._wait_for_room(message)
+
+    async def _wait_for_room(self, message: Message) -> None:
+        """Wait for the queue to take ``message``, watching the connection meanwhile.
+
+        Not reading the socket hides a server that hung up; so while waiting, the socket is
+        checked every :data:`~.hangup.HANGUP_POLL_INTERVAL` seconds. Once the server is gone,
+        the frames it sent before (a bounded amount) are queued without waiting, so the reader
+        reaches the end of the connection and reports it at once.
+        """
+        queue = self._queue
+        while not queue.offer(message):
+            await queue.wait_for_room(HANGUP_POLL_INTERVAL)
+            opened = self._socket
+            if opened is not None and peer_hung_up(opened.socket) and not queue.offer(message):
+                logger.info("training: the server hung up while the consumer was behind")
+                self._hung_up = True
+                queue.push(message)
+                return
 
     def _finish(self, error: Exception | None) -> None:
         self._queue.close(error)
