@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import string
+from types import ModuleType
 
 import pytest
 
-from juniper_cascor_client_core import API_KEY_ENV, API_KEY_HEADER, WS_ORIGIN_ENV, constants
+from juniper_cascor_client_core import (
+    API_KEY_ENV,
+    API_KEY_HEADER,
+    WS_ORIGIN_ENV,
+    constants,
+    defaults,
+)
 
 ENDPOINTS = [name for name in constants.__all__ if name.startswith("ENDPOINT_")]
 
 
-def test_all_lists_every_public_name_once() -> None:
-    public = {name for name in vars(constants) if name.isupper()}
-    assert set(constants.__all__) == public
-    assert len(constants.__all__) == len(set(constants.__all__))
+@pytest.mark.parametrize("module", [constants, defaults], ids=["constants", "defaults"])
+def test_all_lists_every_public_name_once(module: ModuleType) -> None:
+    public = {name for name in vars(module) if name.isupper()}
+    assert set(module.__all__) == public
+    assert len(module.__all__) == len(set(module.__all__))
 
 
 @pytest.mark.parametrize("name", ENDPOINTS)
@@ -24,8 +32,10 @@ def test_endpoints_are_relative_to_the_api_version_path(name: str) -> None:
     assert not path.startswith(constants.API_VERSION_PATH + "/")
     assert path == path.rstrip("/")
     fields = {field for _, field, _, _ in string.Formatter().parse(path) if field}
-    assert fields == ({"snapshot_id"} if "SNAPSHOT_" in name else set()) | (
-        {"worker_id"} if "WORKER_BY_ID" in name else set()
+    assert fields == (
+        ({"snapshot_id"} if "SNAPSHOT_" in name else set())
+        | ({"worker_id"} if "WORKER_BY_ID" in name else set())
+        | ({"idx"} if "HIDDEN_UNIT_BY_INDEX" in name else set())
     )
     assert name.endswith("_TEMPLATE") == bool(fields)
 
@@ -82,3 +92,24 @@ def test_message_types_and_limits() -> None:
     assert low < default < high
     assert set(constants.RETRY_ALLOWED_METHODS) == {"GET", "HEAD"}
     assert 503 in constants.RETRYABLE_STATUS_CODES
+
+
+def test_the_upstream_defaults_keep_their_values_read_from_the_defaults_module() -> None:
+    upstream = {
+        "DEFAULT_BASE_URL": "http://localhost:8200",
+        "DEFAULT_WS_BASE_URL": "ws://localhost:8200",
+        "DEFAULT_TIMEOUT": 30.0,
+        "DEFAULT_RETRIES": 3,
+        "DEFAULT_BACKOFF_FACTOR": 0.5,
+        "DEFAULT_READY_TIMEOUT": 30.0,
+        "DEFAULT_POLL_INTERVAL": 0.5,
+        "DEFAULT_SET_PARAMS_TIMEOUT": 1.0,
+        "DEFAULT_LIVENESS_WINDOW_SEC": 90.0,
+        "DEFAULT_DECISION_BOUNDARY_RESOLUTION": 50,
+    }
+    for name, value in upstream.items():
+        assert getattr(constants, name) == getattr(defaults, name) == value, name
+        assert type(getattr(constants, name)) is type(value), name
+    assert constants.DEFAULT_CONTROL_STREAM_TIMEOUT == defaults.DEFAULT_COMMAND_TIMEOUT == 30.0
+    assert constants.MAX_PENDING_COMMANDS == defaults.DEFAULT_MAX_PENDING == 256
+    assert type(constants.DEFAULT_REQUEST_TIMEOUT) is int

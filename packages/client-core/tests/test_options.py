@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pytest
 
@@ -11,6 +12,8 @@ from juniper_cascor_client_core.options import (
     callable_or_none,
     check_keywords,
     instance_of,
+    is_finite_number,
+    non_negative_int,
     non_negative_number,
     one_of,
     positive_int,
@@ -31,17 +34,31 @@ def test_positive_number_accepts_and_allows_none() -> None:
         positive_number("timeout", math.nan, allow_none=True)
 
 
-@pytest.mark.parametrize("value", [0, -3, 1.5, True, None, "2"])
-def test_positive_int_refuses(value: object) -> None:
+@pytest.mark.parametrize(
+    ("check", "wanted", "value"),
+    [(positive_int, "a positive int", value) for value in (0, -3, 1.5, True, None, "2")]
+    + [(non_negative_int, "an int >= 0", value) for value in (-1, 1.0, True, None, "0")],
+)
+def test_int_validators_refuse(
+    check: Callable[[str, object], int], wanted: str, value: object
+) -> None:
     with pytest.raises(
-        JuniperCascorConfigurationError, match=f"size must be a positive int: {value!r}"
+        JuniperCascorConfigurationError, match=f"^size must be {wanted}: {value!r}$"
     ):
-        positive_int("size", value)
+        check("size", value)
 
 
-def test_positive_int_accepts_and_allows_none() -> None:
+def test_int_validators_accept() -> None:
     assert positive_int("size", 3) == 3
     assert positive_int("size", None, allow_none=True) is None
+    assert non_negative_int("retries", 0) == 0
+    assert non_negative_int("retries", 7) == 7
+
+
+def test_is_finite_number() -> None:
+    assert is_finite_number(0)
+    assert is_finite_number(-2.5)
+    assert not any(is_finite_number(v) for v in (True, math.nan, math.inf, "1", None))
 
 
 def test_non_negative_number_and_minimum() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from juniper_cascor_client_core import constants
 from juniper_cascor_client_rest import (
     JuniperCascorClient,
     JuniperCascorClientError,
@@ -476,6 +477,19 @@ def test_every_public_method_is_in_the_table() -> None:
     probes_and_lifecycle = {"is_alive", "is_ready", "wait_for_ready", "close"}
     covered = {row[0].split()[0] for row in TABLE}
     assert methods - probes_and_lifecycle == covered
+
+
+def test_every_endpoint_constant_is_a_path_the_client_sends() -> None:
+    """client-core's ``ENDPOINT_*`` names are the paths of the table's requests, and every
+    path of the table is one of them: the methods build their paths from those names."""
+    ids = {"snapshot_id": SNAP, "worker_id": "worker-0123456789ab", "idx": 3}
+    named = {
+        constants.API_VERSION_PATH + getattr(constants, name).format(**ids)
+        for name in constants.__all__
+        if name.startswith("ENDPOINT_")
+    }
+    sent = {row[3] for row in TABLE if not row[0].startswith("request")}
+    assert named == sent
 
 
 UPSTREAM_SIGNATURES = {

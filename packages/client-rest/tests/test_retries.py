@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 import time
 from email.utils import formatdate
 from typing import Any
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from juniper_cascor_client_core import backoff
 from juniper_cascor_client_rest import (
     JuniperCascorClient,
     JuniperCascorClientError,
@@ -17,6 +19,7 @@ from juniper_cascor_client_rest import (
     JuniperCascorRateLimitedError,
     JuniperCascorServiceUnavailableError,
     JuniperCascorTimeoutError,
+    retry,
 )
 
 MUTATING = [
@@ -237,3 +240,29 @@ def test_post_reaches_a_server_that_starts_listening_late(
 
     assert result["data"]["body"] == {"epochs": 4}
     assert [r.method for r in started[0].requests] == ["POST"]
+
+
+def test_retry_waits_are_drawn_from_client_cores_backoff(
+    server: Any, make_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without ``Retry-After`` each wait is the shared full-jitter backoff, retry index first."""
+    drawn: list[tuple[int, float, float, float]] = []
+
+    def recording(attempt: int, base: float, cap: float, rand: Any = random.random) -> float:
+        delay = backoff.backoff_delay(attempt, base, cap, rand)
+        drawn.append((attempt, base, cap, delay))
+        return delay
+
+    monkeypatch.setattr(retry, "backoff_delay", recording)
+    client = make_client(backoff_factor=0.02, retries=3)
+    server.push(status=503)
+    server.push(status=502)
+
+    assert client.get_metrics()["status"] == "success"
+
+    assert [(attempt, base, cap) for attempt, base, cap, _ in drawn] == [
+        (0, 0.02, 30.0),
+        (1, 0.02, 30.0),
+    ]
+    assert all(0.0 <= delay <= 0.02 * 2**attempt for attempt, _, _, delay in drawn)
+    assert len(server.requests) == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 import time
 from email.utils import formatdate
 
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from juniper_cascor_client_core import backoff
 from juniper_cascor_client_rest import JuniperCascorConfigurationError, RetryPolicy
 from juniper_cascor_client_rest.retry import Delivery, backoff_delay, parse_retry_after
 
@@ -69,17 +71,13 @@ def test_backoff_grows_exponentially_and_is_capped() -> None:
     assert backoff_delay(3, 0.5, 3.0, rand=lambda: 0.0) == 0.0
 
 
-@given(
-    st.integers(min_value=0, max_value=10_000),
-    st.floats(min_value=0, max_value=100),
-    st.floats(min_value=0, max_value=100),
-    st.floats(min_value=0, max_value=1, exclude_max=True),
-)
-def test_backoff_is_within_full_jitter_bounds(
-    index: int, factor: float, cap: float, draw: float
-) -> None:
-    delay = backoff_delay(index, factor, cap, rand=lambda: draw)
-    assert 0.0 <= delay <= min(cap, factor * 2.0 ** min(index, 64))
+def test_the_policy_draws_its_waits_from_client_cores_backoff() -> None:
+    assert backoff_delay is backoff.backoff_delay  # one backoff for every client
+    policy = RetryPolicy(retries=8, backoff_factor=0.25, max_backoff=4.0)
+    ours, cores = random.Random(5), random.Random(5)
+    waits = [policy.delay(i, rand=ours.random) for i in range(8)]
+    assert waits == [backoff.backoff_delay(i, 0.25, 4.0, cores.random) for i in range(8)]
+    assert len(set(waits)) == 8  # jittered
 
 
 @pytest.mark.parametrize(
@@ -127,5 +125,6 @@ def test_parse_retry_after_never_raises(value: str) -> None:
     ],
 )
 def test_invalid_policy_is_a_configuration_error(fields: dict[str, object]) -> None:
-    with pytest.raises(JuniperCascorConfigurationError):
+    (name, value), *_ = fields.items()
+    with pytest.raises(JuniperCascorConfigurationError, match=rf"^{name} must be .*: {value!r}$"):
         RetryPolicy(**fields)  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 from typing import Any
 
@@ -12,8 +13,15 @@ from juniper_cascor_client_core import (
     JuniperCascorAuthenticationError,
     JuniperCascorConfigurationError,
     JuniperCascorTimeoutError,
+    defaults,
 )
-from juniper_cascor_client_streams import CascorControlStream, CascorTrainingStream, ReconnectPolicy
+from juniper_cascor_client_core.backoff import backoff_ceiling, backoff_delay
+from juniper_cascor_client_streams import (
+    CascorControlStream,
+    CascorTrainingStream,
+    ReconnectPolicy,
+    reconnect,
+)
 from juniper_cascor_client_streams.reconnect import Backoff
 
 FAST = ReconnectPolicy(initial_delay=0.005, max_delay=0.02)
@@ -49,6 +57,80 @@ def test_backoff_gives_up_after_max_attempts_and_resets_after_a_stable_connectio
     assert backoff.exhausted
     backoff.connection_ended(uptime=10.0)
     assert backoff.next_delay() == 0.5
+
+
+def test_policy_delays_are_client_cores_full_jitter_backoff() -> None:
+    policy = ReconnectPolicy(initial_delay=0.25, max_delay=5.0, multiplier=3.0)
+    ours, cores = random.Random(11), random.Random(11)
+    delays = [policy.delay(n, ours) for n in range(1, 9)]
+    expected = [backoff_delay(n - 1, 0.25, 5.0, cores.random, multiplier=3.0) for n in range(1, 9)]
+    assert delays == expected
+    assert [policy.bound(n) for n in range(1, 5)] == [
+        backoff_ceiling(n - 1, 0.25, 5.0, multiplier=3.0) for n in range(1, 5)
+    ]
+
+
+def test_the_default_policy_reads_the_shared_backoff_defaults() -> None:
+    policy = ReconnectPolicy()
+    assert (policy.initial_delay, policy.max_delay, policy.multiplier) == (
+        defaults.DEFAULT_BACKOFF_FACTOR,
+        defaults.DEFAULT_MAX_BACKOFF,
+        defaults.DEFAULT_BACKOFF_MULTIPLIER,
+    )
+    assert policy.reset_after == defaults.DEFAULT_RECONNECT_RESET_AFTER
+
+
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, float, float, float]]:
+    """Every full-jitter draw of the streams (retry index, base, cap, delay), in order."""
+    calls: list[tuple[int, float, float, float]] = []
+
+    def recording(
+        attempt: int, base: float, cap: float, rand: Any = random.random, *, multiplier: float
+    ) -> float:
+        delay = backoff_delay(attempt, base, cap, rand, multiplier=multiplier)
+        calls.append((attempt, base, cap, delay))
+        return delay
+
+    monkeypatch.setattr(reconnect, "backoff_delay", recording)
+    return calls
+
+
+async def test_reconnection_waits_are_drawn_from_the_shared_backoff(server, drawn) -> None:
+    async with CascorTrainingStream(server.url, reconnect=FAST) as stream:
+        await server.wait_for(lambda: len(server.training) == 1)
+        await server.drop_and_wait_for_reconnect()
+        assert stream.reconnects == 1
+    assert [call[:3] for call in drawn] == [(0, 0.005, 0.02)]
+    assert 0.0 <= drawn[0][3] <= 0.005
+
+
+async def test_connect_retries_wait_with_full_jitter_backoff_from_delay(server, drawn) -> None:
+    server.send_handshake = False
+    stream = CascorTrainingStream(server.url, handshake_timeout=0.05)
+    with pytest.raises(JuniperCascorTimeoutError):
+        await stream.connect(retries=3, delay=0.01)
+    assert server.attempts == 4
+    cap = defaults.DEFAULT_MAX_BACKOFF  # delay doubles up to 30 s (or delay, when larger)
+    assert [call[:3] for call in drawn] == [(0, 0.01, cap), (1, 0.01, cap), (2, 0.01, cap)]
+    assert all(0.0 <= delay <= 0.01 * 2**attempt for attempt, _, _, delay in drawn)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"retries": -1, "delay": 0.01}, "retries must be an int >= 0: -1"),
+        ({"retries": 1.5, "delay": 0.01}, "retries must be an int >= 0: 1.5"),
+        ({"retries": 2, "delay": -1}, "delay must be a number >= 0: -1"),
+        ({"retries": 2, "delay": math.inf}, "delay must be a number >= 0: inf"),
+    ],
+)
+async def test_invalid_connect_retries_are_refused_before_any_attempt(
+    server, options: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(JuniperCascorConfigurationError, match=message):
+        await CascorTrainingStream(server.url).connect(**options)
+    assert server.attempts == 0
 
 
 @pytest.mark.parametrize(

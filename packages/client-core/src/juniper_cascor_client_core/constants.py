@@ -3,13 +3,15 @@
 Every name of the upstream client's ``juniper_cascor_client.constants`` (0.8) is here with its
 upstream value, so code written against it keeps working, plus a few names of our own
 (``API_PREFIX``, ``DEFAULT_TIMEOUT``, ``DEFAULT_RETRIES``, ``DEFAULT_POLL_INTERVAL``,
-``WS_WORKERS_PATH``, ``STATE_*``, ``TRAINING_STATES``, ``PHASE_*``, ``RUNTIME_PARAMS``).
+``WS_WORKERS_PATH``, ``STATE_*``, ``TRAINING_STATES``, ``PHASE_*``, ``RUNTIME_PARAMS``, and
+the ``ENDPOINT_*`` names of the routes the upstream client had none for).
 
 REST endpoints (``ENDPOINT_*``) are relative to ``API_VERSION_PATH`` (``/v1``), as the REST
 client's ``request()`` and its ``_get``/``_post``/``_patch``/``_delete`` take them:
 ``client.request("POST", ENDPOINT_TRAINING_START)``. WebSocket paths (``WS_*_PATH``) are
 absolute. The ``*_TEMPLATE`` endpoints take ``str.format`` keywords (``snapshot_id``,
-``worker_id``).
+``worker_id``, ``idx``). The clients build their requests from these names, so they are the
+paths actually sent.
 
 State names are spelled as the real server sends them: ``TRAINING_STATE_*`` (upper case) in
 ``data.state_machine.status`` of ``GET /v1/training/status`` and ``initial_status`` frames;
@@ -18,15 +20,16 @@ phases are ``IDLE``/``OUTPUT``/``CANDIDATE`` in ``state_machine.phase`` and ``PH
 case) in ``training_state.phase``.
 
 Some values describe the upstream client's own transport (``DEFAULT_POOL_MAXSIZE``,
-``RETRYABLE_STATUS_CODES``...); our REST client's own defaults are the arguments of
-``JuniperCascorClient`` and its ``RetryPolicy``.
+``RETRYABLE_STATUS_CODES``...). The defaults our clients use are those of
+:mod:`juniper_cascor_client_core.defaults`; the ``DEFAULT_*`` names here that they share are
+read from it.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-from juniper_cascor_client_core import credentials
+from juniper_cascor_client_core import credentials, defaults
 
 __all__ = [
     "API_KEY_ENV_VAR",
@@ -55,18 +58,34 @@ __all__ = [
     "DEFAULT_WS_BASE_URL",
     "ENDPOINT_DATASET",
     "ENDPOINT_DATASET_DATA",
+    "ENDPOINT_DATASET_SWAPS",
     "ENDPOINT_DECISION_BOUNDARY",
+    "ENDPOINT_EXPERIMENTAL_FUNCTIONS",
     "ENDPOINT_HEALTH",
     "ENDPOINT_HEALTH_LIVE",
     "ENDPOINT_HEALTH_READY",
+    "ENDPOINT_HIDDEN_UNITS",
+    "ENDPOINT_HIDDEN_UNIT_BY_INDEX_TEMPLATE",
     "ENDPOINT_METRICS",
     "ENDPOINT_METRICS_HISTORY",
+    "ENDPOINT_METRICS_TRANSPORT",
     "ENDPOINT_NETWORK",
     "ENDPOINT_NETWORK_STATS",
     "ENDPOINT_NETWORK_TOPOLOGY",
+    "ENDPOINT_NETWORK_WEIGHTS",
     "ENDPOINT_SNAPSHOTS",
     "ENDPOINT_SNAPSHOT_BY_ID_TEMPLATE",
+    "ENDPOINT_SNAPSHOT_DATASET_SWAPS_TEMPLATE",
+    "ENDPOINT_SNAPSHOT_REPLAY_CONTROL_TEMPLATE",
+    "ENDPOINT_SNAPSHOT_REPLAY_TEMPLATE",
     "ENDPOINT_SNAPSHOT_RESTORE_TEMPLATE",
+    "ENDPOINT_SNAPSHOT_RESUME_TEMPLATE",
+    "ENDPOINT_SNAPSHOT_RETRAIN_TEMPLATE",
+    "ENDPOINT_TRAINING_DATASET",
+    "ENDPOINT_TRAINING_DATASET_LIVE",
+    "ENDPOINT_TRAINING_DATASET_PENDING",
+    "ENDPOINT_TRAINING_METRICS_CLEAR",
+    "ENDPOINT_TRAINING_METRICS_CLEAR_UNDO",
     "ENDPOINT_TRAINING_PARAMS",
     "ENDPOINT_TRAINING_PAUSE",
     "ENDPOINT_TRAINING_RESET",
@@ -121,8 +140,8 @@ __all__ = [
 ]
 
 # -- service ---------------------------------------------------------------------------------
-DEFAULT_BASE_URL: Final = "http://localhost:8200"
-DEFAULT_WS_BASE_URL: Final = "ws://localhost:8200"
+DEFAULT_BASE_URL: Final = defaults.DEFAULT_BASE_URL
+DEFAULT_WS_BASE_URL: Final = defaults.DEFAULT_WS_BASE_URL
 API_VERSION_PATH: Final = "/v1"
 API_PREFIX: Final = API_VERSION_PATH
 URL_SCHEME_PREFIXES: Final = ("http://", "https://")
@@ -161,6 +180,23 @@ ENDPOINT_SNAPSHOT_RESTORE_TEMPLATE: Final = "/snapshots/{snapshot_id}/restore"
 ENDPOINT_WORKERS: Final = "/workers"
 ENDPOINT_WORKER_BY_ID_TEMPLATE: Final = "/workers/{worker_id}"
 ENDPOINT_WORKERS_STATS: Final = "/workers/stats"
+# routes of juniper-cascor 0.12 the upstream client had no name for
+ENDPOINT_EXPERIMENTAL_FUNCTIONS: Final = "/admin/experimental_functions"
+ENDPOINT_METRICS_TRANSPORT: Final = "/metrics/transport"
+ENDPOINT_NETWORK_WEIGHTS: Final = "/network/weights"
+ENDPOINT_HIDDEN_UNITS: Final = "/network/hidden-units"
+ENDPOINT_HIDDEN_UNIT_BY_INDEX_TEMPLATE: Final = "/network/hidden-units/{idx}"
+ENDPOINT_TRAINING_METRICS_CLEAR: Final = "/training/metrics/clear"
+ENDPOINT_TRAINING_METRICS_CLEAR_UNDO: Final = "/training/metrics/clear/undo"
+ENDPOINT_TRAINING_DATASET: Final = "/training/dataset"
+ENDPOINT_TRAINING_DATASET_PENDING: Final = "/training/dataset/pending"
+ENDPOINT_TRAINING_DATASET_LIVE: Final = "/training/dataset/live"
+ENDPOINT_DATASET_SWAPS: Final = "/history/dataset_swaps"
+ENDPOINT_SNAPSHOT_DATASET_SWAPS_TEMPLATE: Final = "/snapshots/{snapshot_id}/history/dataset_swaps"
+ENDPOINT_SNAPSHOT_RETRAIN_TEMPLATE: Final = "/snapshots/{snapshot_id}/retrain"
+ENDPOINT_SNAPSHOT_RESUME_TEMPLATE: Final = "/snapshots/{snapshot_id}/resume"
+ENDPOINT_SNAPSHOT_REPLAY_TEMPLATE: Final = "/snapshots/{snapshot_id}/replay"
+ENDPOINT_SNAPSHOT_REPLAY_CONTROL_TEMPLATE: Final = "/snapshots/{snapshot_id}/replay/control"
 
 # -- WebSocket paths (absolute) ----------------------------------------------------------------
 WS_TRAINING_PATH: Final = "/ws/training"
@@ -168,19 +204,19 @@ WS_CONTROL_PATH: Final = "/ws/control"
 WS_WORKERS_PATH: Final = "/ws/v1/workers"
 
 # -- HTTP defaults -----------------------------------------------------------------------------
-DEFAULT_TIMEOUT: Final = 30.0
-DEFAULT_REQUEST_TIMEOUT: Final = 30
-DEFAULT_RETRIES: Final = 3
+DEFAULT_TIMEOUT: Final = defaults.DEFAULT_TIMEOUT
+DEFAULT_REQUEST_TIMEOUT: Final = int(DEFAULT_TIMEOUT)
+DEFAULT_RETRIES: Final = defaults.DEFAULT_RETRIES
 DEFAULT_RETRY_COUNT: Final = DEFAULT_RETRIES
-DEFAULT_BACKOFF_FACTOR: Final = 0.5
+DEFAULT_BACKOFF_FACTOR: Final = defaults.DEFAULT_BACKOFF_FACTOR
 DEFAULT_BACKOFF_JITTER: Final = 0.5
 RETRYABLE_STATUS_CODES: Final = [429, 502, 503, 504]
 RETRY_ALLOWED_METHODS: Final = ["HEAD", "GET"]
 """Methods retried on a failure: the safe ones (a mutation is never sent twice)."""
 DEFAULT_POOL_CONNECTIONS: Final = 10
 DEFAULT_POOL_MAXSIZE: Final = 10
-DEFAULT_READY_TIMEOUT: Final = 30.0
-DEFAULT_POLL_INTERVAL: Final = 0.5
+DEFAULT_READY_TIMEOUT: Final = defaults.DEFAULT_READY_TIMEOUT
+DEFAULT_POLL_INTERVAL: Final = defaults.DEFAULT_POLL_INTERVAL
 DEFAULT_READY_POLL_INTERVAL: Final = DEFAULT_POLL_INTERVAL
 
 HTTP_400_BAD_REQUEST: Final = 400
@@ -190,11 +226,10 @@ HTTP_422_UNPROCESSABLE_ENTITY: Final = 422
 HTTP_503_SERVICE_UNAVAILABLE: Final = 503
 
 # -- WebSocket defaults and message types --------------------------------------------------------
-DEFAULT_CONTROL_STREAM_TIMEOUT: Final = 30.0
-DEFAULT_SET_PARAMS_TIMEOUT: Final = 1.0
-MAX_PENDING_COMMANDS: Final = 256
-DEFAULT_LIVENESS_WINDOW_SEC: Final = 90.0
-"""``is_alive()`` window: three of the server's 30 s heartbeat intervals."""
+DEFAULT_CONTROL_STREAM_TIMEOUT: Final = defaults.DEFAULT_COMMAND_TIMEOUT
+DEFAULT_SET_PARAMS_TIMEOUT: Final = defaults.DEFAULT_SET_PARAMS_TIMEOUT
+MAX_PENDING_COMMANDS: Final = defaults.DEFAULT_MAX_PENDING
+DEFAULT_LIVENESS_WINDOW_SEC: Final = defaults.DEFAULT_LIVENESS_WINDOW_SEC
 AUTO_PONG_REMOVAL_VERSION: Final = "0.9.0"
 """The release without the upstream streams' ``auto_pong=False`` (pings are always answered)."""
 
@@ -232,7 +267,7 @@ PHASE_CANDIDATE: Final = "Candidate"
 # -- training parameters -------------------------------------------------------------------------
 DEFAULT_EPOCHS_MAX_FALLBACK: Final = 10_000
 """An ``epochs_max`` to show before the server's own value is known."""
-DEFAULT_DECISION_BOUNDARY_RESOLUTION: Final = 50
+DEFAULT_DECISION_BOUNDARY_RESOLUTION: Final = defaults.DEFAULT_DECISION_BOUNDARY_RESOLUTION
 MIN_DECISION_BOUNDARY_RESOLUTION: Final = 5
 MAX_DECISION_BOUNDARY_RESOLUTION: Final = 200
 

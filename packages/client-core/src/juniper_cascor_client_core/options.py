@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Callable, Collection, Iterable
-from typing import Literal, TypeVar, overload
+from typing import Literal, TypeGuard, TypeVar, overload
 
 from juniper_cascor_client_core.exceptions import JuniperCascorConfigurationError
 
@@ -19,6 +19,8 @@ __all__ = [
     "callable_or_none",
     "check_keywords",
     "instance_of",
+    "is_finite_number",
+    "non_negative_int",
     "non_negative_number",
     "one_of",
     "positive_int",
@@ -28,13 +30,18 @@ __all__ = [
 T = TypeVar("T")
 
 
+def is_finite_number(value: object) -> TypeGuard[int | float]:
+    """Whether ``value`` is a finite ``int`` or ``float`` (a ``bool`` is not a number here)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def _number(name: str, value: object, wanted: str) -> float:
     """Return ``value`` as a float when it is a finite int or float (not a bool).
 
     Raises:
         JuniperCascorConfigurationError: Otherwise, naming ``wanted``.
     """
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if not is_finite_number(value):
         raise JuniperCascorConfigurationError(f"{name} must be {wanted}: {value!r}")
     return float(value)
 
@@ -86,6 +93,17 @@ def positive_int(name: str, value: object, *, allow_none: bool = False) -> int |
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         wanted = "a positive int" + (" or None" if allow_none else "")
         raise JuniperCascorConfigurationError(f"{name} must be {wanted}: {value!r}")
+    return value
+
+
+def non_negative_int(name: str, value: object) -> int:
+    """Return ``value`` when it is an int >= 0 (not a bool).
+
+    Raises:
+        JuniperCascorConfigurationError: Otherwise.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise JuniperCascorConfigurationError(f"{name} must be an int >= 0: {value!r}")
     return value
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
+from juniper_cascor_client_core.defaults import DEFAULT_BASE_URL
 from juniper_cascor_client_core.exceptions import JuniperCascorConfigurationError
 
 __all__ = [
@@ -32,8 +33,6 @@ __all__ = [
     "redact_url",
     "websocket_base_url",
 ]
-
-from juniper_cascor_client_core.constants import DEFAULT_BASE_URL
 
 HTTP_SCHEMES = ("http", "https")
 WEBSOCKET_SCHEMES = ("ws", "wss")

@@ -40,6 +40,8 @@ from juniper_cascor_client_core import (
     JuniperCascorProtocolError,
     JuniperCascorTimeoutError,
 )
+from juniper_cascor_client_core.defaults import DEFAULT_MAX_RESPONSE_BYTES
+from juniper_cascor_client_core.options import is_finite_number
 from juniper_cascor_client_rest._deadline import DeadlineAdapter, deadline_of_calls
 from juniper_cascor_client_rest._version import __version__
 from juniper_cascor_client_rest.errors import (
@@ -49,7 +51,7 @@ from juniper_cascor_client_rest.errors import (
     error_for_status,
 )
 from juniper_cascor_client_rest.paths import API_PREFIX
-from juniper_cascor_client_rest.retry import RetryPolicy, is_finite_number, parse_retry_after
+from juniper_cascor_client_rest.retry import RetryPolicy, parse_retry_after
 from juniper_cascor_client_rest.sessions import SharedSession
 
 __all__ = [
@@ -57,7 +59,6 @@ __all__ = [
     "USER_AGENT",
     "Timeout",
     "Transport",
-    "positive",
     "timeout_pair",
 ]
 
@@ -72,9 +73,6 @@ _MIN_ATTEMPT_SECONDS = 0.01
 """A retry is only started when at least this much of the deadline is left after the wait."""
 
 _BODY_READ_SIZE = 65536
-
-DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
-"""The default longest response body a call accepts, in bytes after decoding."""
 
 _NO_URLLIB3_RETRIES = Retry(total=0, connect=0, read=False, redirect=False, status=0, other=0)
 
@@ -91,17 +89,6 @@ def timeout_pair(value: object, name: str = "timeout") -> tuple[float, float]:
             f"{name} must be a positive number or a (connect, read) pair of them: {value!r}"
         )
     return float(pair[0]), float(pair[1])
-
-
-def positive(value: object, name: str) -> float:
-    """Return ``value`` as a float.
-
-    Raises:
-        JuniperCascorConfigurationError: When it is not a positive number.
-    """
-    if not is_finite_number(value) or value <= 0:
-        raise JuniperCascorConfigurationError(f"{name} must be a positive number: {value!r}")
-    return float(value)
 
 
 class Transport:

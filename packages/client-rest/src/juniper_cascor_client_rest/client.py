@@ -9,20 +9,24 @@ from types import TracebackType
 from typing import Any
 
 from juniper_cascor_client_core import (
-    DEFAULT_BASE_URL,
     JuniperCascorClientError,
-    JuniperCascorConfigurationError,
     normalize_base_url,
     redact_url,
 )
-from juniper_cascor_client_rest._transport import (
+from juniper_cascor_client_core.constants import ENDPOINT_HEALTH_LIVE, ENDPOINT_HEALTH_READY
+from juniper_cascor_client_core.defaults import (
+    DEFAULT_BACKOFF_FACTOR,
+    DEFAULT_BASE_URL,
     DEFAULT_MAX_RESPONSE_BYTES,
-    USER_AGENT,
-    Timeout,
-    Transport,
-    positive,
-    timeout_pair,
+    DEFAULT_MAX_RETRY_AFTER,
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_READY_TIMEOUT,
+    DEFAULT_REST_POOL_MAXSIZE,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
 )
+from juniper_cascor_client_core.options import positive_int, positive_number
+from juniper_cascor_client_rest._transport import USER_AGENT, Timeout, Transport, timeout_pair
 from juniper_cascor_client_rest.compat import LegacyRequests
 from juniper_cascor_client_rest.endpoints import CascorEndpoints
 from juniper_cascor_client_rest.paths import API_PREFIX, api_path, check_method
@@ -91,24 +95,24 @@ class JuniperCascorClient(CascorEndpoints, LegacyRequests):
     def __init__(
         self,
         base_url: str = DEFAULT_BASE_URL,
-        timeout: Timeout = 30,
-        retries: int = 3,
-        backoff_factor: float = 0.5,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        retries: int = DEFAULT_RETRIES,
+        backoff_factor: float = DEFAULT_BACKOFF_FACTOR,
         api_key: str | None = None,
         *,
         deadline: float | None = None,
-        max_retry_after: float = 30.0,
-        pool_maxsize: int = 32,
+        max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
+        pool_maxsize: int = DEFAULT_REST_POOL_MAXSIZE,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._base_url = normalize_base_url(base_url)
-        _check_positive_int(pool_maxsize, "pool_maxsize")
-        _check_positive_int(max_response_bytes, "max_response_bytes")
+        positive_int("pool_maxsize", pool_maxsize)
+        positive_int("max_response_bytes", max_response_bytes)
         pair = timeout_pair(timeout)
         policy = RetryPolicy(
             retries=retries, backoff_factor=backoff_factor, max_retry_after=max_retry_after
         )
-        limit = None if deadline is None else positive(deadline, "deadline")
+        limit = positive_number("deadline", deadline, allow_none=True)
         self._timeout = timeout
         self._session = SharedSession(api_key, USER_AGENT)
         self._transport = Transport(
@@ -257,7 +261,7 @@ class JuniperCascorClient(CascorEndpoints, LegacyRequests):
         """
         self._transport.ensure_open()
         try:
-            self._transport.call("GET", "/health/live", retry=False)
+            self._transport.call("GET", ENDPOINT_HEALTH_LIVE, retry=False)
         except JuniperCascorClientError as exc:
             logger.debug("liveness probe failed: %s", exc)
             return False
@@ -277,7 +281,9 @@ class JuniperCascorClient(CascorEndpoints, LegacyRequests):
         """
         return self._probe_ready(None)
 
-    def wait_for_ready(self, timeout: float = 30.0, poll_interval: float = 0.5) -> bool:
+    def wait_for_ready(
+        self, timeout: float = DEFAULT_READY_TIMEOUT, poll_interval: float = DEFAULT_POLL_INTERVAL
+    ) -> bool:
         """Poll :meth:`is_ready` until the server is ready or ``timeout`` seconds have passed.
 
         The wait runs on a monotonic clock and each probe is bounded by the time left, so the
@@ -291,8 +297,8 @@ class JuniperCascorClient(CascorEndpoints, LegacyRequests):
                 positive number.
             JuniperCascorClientError: When the client is closed.
         """
-        interval = positive(poll_interval, "poll_interval")
-        end = time.monotonic() + positive(timeout, "timeout")
+        interval = positive_number("poll_interval", poll_interval)
+        end = time.monotonic() + positive_number("timeout", timeout)
         polls = 0
         while True:
             polls += 1
@@ -307,7 +313,9 @@ class JuniperCascorClient(CascorEndpoints, LegacyRequests):
     def _probe_ready(self, deadline: float | None) -> bool:
         self._transport.ensure_open()
         try:
-            body = self._transport.call("GET", "/health/ready", deadline=deadline, retry=False)
+            body = self._transport.call(
+                "GET", ENDPOINT_HEALTH_READY, deadline=deadline, retry=False
+            )
         except JuniperCascorClientError as exc:
             logger.debug("readiness probe failed: %s", exc)
             return False
@@ -339,13 +347,3 @@ class JuniperCascorClient(CascorEndpoints, LegacyRequests):
         shown = redact_url(self._base_url)
         key = self._session.describe_key()
         return f"JuniperCascorClient(base_url={shown!r}, api_key={key}{state})"
-
-
-def _check_positive_int(value: object, name: str) -> None:
-    """Raise unless ``value`` is a positive int.
-
-    Raises:
-        JuniperCascorConfigurationError: When it is not (a bool is not an int here).
-    """
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise JuniperCascorConfigurationError(f"{name} must be a positive int: {value!r}")

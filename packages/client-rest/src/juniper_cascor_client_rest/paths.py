@@ -13,6 +13,7 @@ import re
 from urllib.parse import quote, unquote
 
 from juniper_cascor_client_core import JuniperCascorValidationError
+from juniper_cascor_client_core.constants import API_PREFIX
 
 __all__ = [
     "API_PREFIX",
@@ -25,9 +26,6 @@ __all__ = [
     "snapshot_segment",
     "worker_segment",
 ]
-
-API_PREFIX = "/v1"
-"""The path prefix of every REST route, after the base URL."""
 
 SNAPSHOT_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
 """Snapshot ids the server accepts."""

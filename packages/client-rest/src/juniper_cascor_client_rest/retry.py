@@ -11,7 +11,9 @@ The rules (the wire contract's):
   ``POST``, ``PUT``, ``PATCH`` and ``DELETE`` are never sent twice.
 * The wait before retry ``n`` (counting from 0) is the server's ``Retry-After`` when it sent one
   (seconds or an HTTP date), else "full jitter" exponential backoff: a uniform random value in
-  ``[0, min(max_backoff, backoff_factor * 2**n)]``.
+  ``[0, min(max_backoff, backoff_factor * 2**n)]``, drawn by client-core's
+  :func:`~juniper_cascor_client_core.backoff.backoff_delay` (re-exported here), the backoff
+  the streams' reconnections use too.
 * A ``Retry-After`` longer than ``max_retry_after`` is not shortened: the client gives up and
   raises the error (a :class:`~juniper_cascor_client_core.JuniperCascorRateLimitedError` carries
   ``retry_after``), so it never knocks earlier than the server asked.
@@ -27,9 +29,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 from email.utils import parsedate_to_datetime
-from typing import TypeGuard
 
-from juniper_cascor_client_core import JuniperCascorConfigurationError
+from juniper_cascor_client_core.backoff import backoff_delay
+from juniper_cascor_client_core.defaults import (
+    DEFAULT_BACKOFF_FACTOR,
+    DEFAULT_MAX_BACKOFF,
+    DEFAULT_MAX_RETRY_AFTER,
+    DEFAULT_RETRIES,
+)
+from juniper_cascor_client_core.options import non_negative_int, non_negative_number
 
 __all__ = [
     "IDEMPOTENT_METHODS",
@@ -37,7 +45,6 @@ __all__ = [
     "Delivery",
     "RetryPolicy",
     "backoff_delay",
-    "is_finite_number",
     "parse_retry_after",
 ]
 
@@ -55,27 +62,6 @@ class Delivery(enum.Enum):
 
     MAYBE_SENT = "maybe_sent"
     """The request may have been read by the server (broken connection, read timeout...)."""
-
-
-def backoff_delay(
-    retry_index: int,
-    backoff_factor: float,
-    max_backoff: float,
-    rand: Callable[[], float] = random.random,
-) -> float:
-    """Return the full-jitter backoff before retry ``retry_index`` (0 for the first retry).
-
-    Args:
-        retry_index: How many retries came before this one.
-        backoff_factor: The base of the exponential ceiling, in seconds.
-        max_backoff: The largest ceiling, in seconds.
-        rand: A source of uniform values in ``[0, 1)``.
-
-    Returns:
-        A delay in ``[0, min(max_backoff, backoff_factor * 2**retry_index)]`` seconds.
-    """
-    ceiling = min(max_backoff, backoff_factor * 2.0 ** min(retry_index, 64))
-    return ceiling * rand()
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:
@@ -106,11 +92,6 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     return seconds
 
 
-def is_finite_number(value: object) -> TypeGuard[int | float]:
-    """Whether ``value`` is a finite ``int`` or ``float`` (``bool`` excluded)."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
 def _seconds_until_date(text: str, now: float) -> float | None:
     try:
         when = parsedate_to_datetime(text)
@@ -126,7 +107,8 @@ class RetryPolicy:
     """When to retry a failed call, and how long to wait first.
 
     Raises:
-        JuniperCascorConfigurationError: When a field is negative or not a number.
+        JuniperCascorConfigurationError: When a field is negative, not finite or not a number
+            (``retries`` not an int); the message names the field and the value.
 
     Attributes:
         retries: The most retries after the first attempt (0 disables retrying).
@@ -136,22 +118,15 @@ class RetryPolicy:
             it give up at once.
     """
 
-    retries: int = 3
-    backoff_factor: float = 0.5
-    max_backoff: float = 30.0
-    max_retry_after: float = 30.0
+    retries: int = DEFAULT_RETRIES
+    backoff_factor: float = DEFAULT_BACKOFF_FACTOR
+    max_backoff: float = DEFAULT_MAX_BACKOFF
+    max_retry_after: float = DEFAULT_MAX_RETRY_AFTER
 
     def __post_init__(self) -> None:
-        if isinstance(self.retries, bool) or not isinstance(self.retries, int) or self.retries < 0:
-            raise JuniperCascorConfigurationError(
-                f"retries must be a non-negative int: {self.retries!r}"
-            )
+        non_negative_int("retries", self.retries)
         for name in ("backoff_factor", "max_backoff", "max_retry_after"):
-            value = getattr(self, name)
-            if not is_finite_number(value) or value < 0:
-                raise JuniperCascorConfigurationError(
-                    f"{name} must be a non-negative number: {value!r}"
-                )
+            non_negative_number(name, getattr(self, name))
 
     def retries_failure(self, method: str, delivery: Delivery) -> bool:
         """Whether a transport failure of ``method`` may be retried at all."""

@@ -29,7 +29,8 @@ accept and drop, would make that iterator reconnect immediately, in a tight loop
 limit. :class:`~juniper_cascor_client_streams.reconnect.Backoff`
 counts attempts until a connection has stayed up for ``reset_after`` seconds, and the
 application handshake is part of each attempt here. Each attempt still uses websockets'
-``connect()`` for the opening handshake.
+``connect()`` for the opening handshake. The retries of ``connect(retries=...)`` go through the
+same loop, with a backoff of their own.
 """
 
 from __future__ import annotations
@@ -56,9 +57,11 @@ from juniper_cascor_client_core import (
     JuniperCascorTimeoutError,
     redact_secrets,
 )
+from juniper_cascor_client_core.defaults import DEFAULT_MAX_BACKOFF
+from juniper_cascor_client_core.options import non_negative_int, non_negative_number
 from juniper_cascor_client_streams import log_redaction
 from juniper_cascor_client_streams._frames import Decoded, decode_frame, report_unrecognized
-from juniper_cascor_client_streams.reconnect import Backoff
+from juniper_cascor_client_streams.reconnect import Backoff, ReconnectPolicy
 
 __all__ = [
     "AUTH_CLOSE_CODES",
@@ -242,45 +245,63 @@ async def open_connection(settings: ConnectionSettings) -> OpenConnection:
 async def open_with_retries(
     settings: ConnectionSettings, *, retries: int, delay: float
 ) -> OpenConnection:
-    """Open a connection, retrying up to ``retries`` times ``delay`` seconds apart.
+    """Open a connection, with up to ``retries`` more attempts after a failed first one.
 
-    Authentication and configuration errors are raised at once, never retried.
+    The waits between attempts are the full-jitter exponential backoff of every retry of the
+    clients (:mod:`juniper_cascor_client_core.backoff`): the wait before retry ``n`` (from 1) is
+    drawn uniformly from ``[0, min(cap, delay * 2 ** (n - 1))]``, where ``cap`` is the larger of
+    ``delay`` and ``DEFAULT_MAX_BACKOFF`` (30 s). Authentication and configuration errors are
+    raised at once, never retried.
 
     Raises:
+        JuniperCascorConfigurationError: When ``retries`` is not an int >= 0 or ``delay`` not a
+            finite number >= 0 (before any attempt).
         JuniperCascorClientError: The last attempt's error (see :func:`open_connection`).
     """
-    attempt = 0
-    while True:
-        try:
-            return await open_connection(settings)
-        except (JuniperCascorAuthenticationError, JuniperCascorConfigurationError):
+    backoff = _connect_backoff(retries, delay)
+    try:
+        return await open_connection(settings)
+    except (JuniperCascorAuthenticationError, JuniperCascorConfigurationError):
+        raise
+    except JuniperCascorClientError as exc:
+        if backoff is None:
             raise
-        except JuniperCascorClientError as exc:
-            if attempt >= retries:
-                raise
-            attempt += 1
-            logger.info(
-                "%s: connection attempt failed (%s); retry %d of %d in %.2f s",
-                settings.endpoint,
-                exc,
-                attempt,
-                retries,
-                delay,
-            )
-            await asyncio.sleep(delay)
+        logger.info("%s: connection attempt failed: %s", settings.endpoint, exc)
+    return await reopen(settings, backoff)
+
+
+def _connect_backoff(retries: int, delay: float) -> Backoff | None:
+    """The backoff of ``connect(retries=, delay=)``, or ``None`` when it makes no retry.
+
+    Raises:
+        JuniperCascorConfigurationError: When ``retries`` or ``delay`` is out of range.
+    """
+    base = non_negative_number("delay", delay)
+    if non_negative_int("retries", retries) == 0:
+        return None
+    policy = ReconnectPolicy(
+        initial_delay=base, max_delay=max(base, DEFAULT_MAX_BACKOFF), max_attempts=retries
+    )
+    return Backoff(policy)
 
 
 async def reopen(settings: ConnectionSettings, backoff: Backoff) -> OpenConnection:
-    """Reconnect after a lost connection, following the backoff policy.
+    """Open the connection again (after a lost connection or a failed first attempt), waiting
+    as ``backoff`` says before each attempt.
 
     Raises:
         JuniperCascorAuthenticationError: When the server refuses the credentials (at once).
         JuniperCascorClientError: The last attempt's error, once ``max_attempts`` is reached.
     """
     last_error: JuniperCascorClientError | None = None
+    limit = backoff.policy.max_attempts or "unlimited"
     while (delay := backoff.next_delay()) is not None:
         logger.info(
-            "%s: reconnecting in %.2f s (attempt %d)", settings.endpoint, delay, backoff.attempts
+            "%s: connecting again in %.2f s (retry %d of %s)",
+            settings.endpoint,
+            delay,
+            backoff.attempts,
+            limit,
         )
         await asyncio.sleep(delay)
         try:
@@ -289,9 +310,7 @@ async def reopen(settings: ConnectionSettings, backoff: Backoff) -> OpenConnecti
             raise
         except JuniperCascorClientError as exc:
             last_error = exc
-            logger.info(
-                "%s: reconnection attempt %d failed: %s", settings.endpoint, backoff.attempts, exc
-            )
+            logger.info("%s: retry %d failed: %s", settings.endpoint, backoff.attempts, exc)
     raise last_error or JuniperCascorConnectionError(
         f"{settings.url}: gave up reconnecting after {backoff.attempts} attempts"
     )

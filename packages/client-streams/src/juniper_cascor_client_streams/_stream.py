@@ -25,6 +25,7 @@ from juniper_cascor_client_core import (
     resolve_api_key,
     websocket_base_url,
 )
+from juniper_cascor_client_core.defaults import DEFAULT_CONNECT_DELAY, DEFAULT_LIVENESS_WINDOW_SEC
 from juniper_cascor_client_streams._callbacks import Callback, invoke_callback
 from juniper_cascor_client_streams._connection import (
     ConnectionSettings,
@@ -212,7 +213,7 @@ class BaseStream:
         """Wall-clock time (``time.time()``) when the last frame of any kind arrived."""
         return self._last_frame_wall
 
-    def is_alive(self, window_sec: float = 90.0) -> bool:
+    def is_alive(self, window_sec: float = DEFAULT_LIVENESS_WINDOW_SEC) -> bool:
         """Whether the stream is connected and heard from the server within ``window_sec``."""
         last = self._last_frame_monotonic
         return self.is_connected and last is not None and time.monotonic() - last <= window_sec
@@ -232,7 +233,11 @@ class BaseStream:
     # -- life cycle -----------------------------------------------------------------------
 
     async def connect(
-        self, path: str | None = None, *, retries: int = 0, delay: float = 1.0
+        self,
+        path: str | None = None,
+        *,
+        retries: int = 0,
+        delay: float = DEFAULT_CONNECT_DELAY,
     ) -> Self:
         """Open the connection (a no-op when already connected).
 
@@ -242,10 +247,13 @@ class BaseStream:
                 connection and its reconnections.
             retries: Further attempts after a failed first one (auth refusals are never
                 retried).
-            delay: Seconds between attempts.
+            delay: Ceiling of the first wait between attempts, in seconds. Each wait is drawn
+                uniformly below a ceiling that doubles per retry, up to 30 s (or ``delay`` if
+                larger): the full-jitter backoff of ``juniper_cascor_client_core.backoff``.
 
         Raises:
-            JuniperCascorConfigurationError: When ``path`` does not start with ``/``.
+            JuniperCascorConfigurationError: When ``path`` does not start with ``/``, or
+                ``retries`` is not an int >= 0, or ``delay`` not a finite number >= 0.
             JuniperCascorAuthenticationError: When the key or origin is refused (the message
                 names the likely causes).
             JuniperCascorTimeoutError: When opening timed out.

@@ -36,6 +36,12 @@ from juniper_cascor_client_core import (
     JuniperCascorStreamClosedError,
     JuniperCascorTimeoutError,
 )
+from juniper_cascor_client_core.constants import WS_CONTROL_PATH
+from juniper_cascor_client_core.defaults import (
+    DEFAULT_COMMAND_TIMEOUT,
+    DEFAULT_MAX_COMMAND_WAIT,
+    DEFAULT_SET_PARAMS_TIMEOUT,
+)
 from juniper_cascor_client_core.options import positive_int, positive_number
 from juniper_cascor_client_streams._frames import Decoded, command_text
 from juniper_cascor_client_streams._stream import BaseStream
@@ -50,7 +56,6 @@ __all__ = ["DEFAULT_COMMAND_TIMEOUT", "MAX_RATE_LIMITED_RETRIES", "CascorControl
 
 logger = logging.getLogger("juniper_cascor_client_streams")
 
-DEFAULT_COMMAND_TIMEOUT = 30.0
 """Default wait for an answer, as juniper-cascor-client 0.8's; juniper-cascor 0.12 itself gives
 ``start`` up to 10 s before answering that it timed out."""
 MAX_RATE_LIMITED_RETRIES = 20
@@ -93,7 +98,7 @@ class CascorControlStream(BaseStream):
             is not a positive int), or ``timeout`` and ``command_timeout`` disagree.
     """
 
-    path = "/ws/control"
+    path = WS_CONTROL_PATH
     endpoint = "control"
 
     def __init__(
@@ -105,7 +110,7 @@ class CascorControlStream(BaseStream):
         *,
         auto_pong: bool | None = None,
         command_timeout: float | None = None,
-        max_command_wait: float = 60.0,
+        max_command_wait: float = DEFAULT_MAX_COMMAND_WAIT,
         max_pending: int = DEFAULT_MAX_PENDING,
         raise_on_error: bool = False,
         retry_rate_limited: bool = False,
@@ -194,7 +199,7 @@ class CascorControlStream(BaseStream):
         self,
         params: dict[str, Any],
         *,
-        timeout: float = 1.0,  # noqa: ASYNC109 - the command's own deadline, as command()
+        timeout: float = DEFAULT_SET_PARAMS_TIMEOUT,  # noqa: ASYNC109 - the command's own deadline, as command()
         command_id: str | None = None,
         raise_on_error: bool | None = None,
         retry_rate_limited: bool | None = None,

@@ -1,4 +1,8 @@
-"""The keyword options both streams accept, and how they become connection settings."""
+"""The keyword options both streams accept, and how they become connection settings.
+
+Their defaults are those of :mod:`juniper_cascor_client_core.defaults`; ``DEFAULT_WS_BASE_URL``
+and ``DEFAULT_MAX_SIZE`` stay importable from here.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,14 @@ from juniper_cascor_client_core import (
     JuniperCascorConfigurationError,
     redact_url,
     websocket_base_url,
+)
+from juniper_cascor_client_core.defaults import (
+    DEFAULT_CLOSE_TIMEOUT,
+    DEFAULT_HANDSHAKE_TIMEOUT,
+    DEFAULT_MAX_SIZE,
+    DEFAULT_OPEN_TIMEOUT,
+    DEFAULT_PING_INTERVAL,
+    DEFAULT_WS_BASE_URL,
 )
 from juniper_cascor_client_core.options import (
     callable_or_none,
@@ -36,11 +48,6 @@ __all__ = [
     "resolve_origin",
     "warn_auto_pong",
 ]
-
-DEFAULT_WS_BASE_URL = "ws://localhost:8200"
-DEFAULT_MAX_SIZE = 16 * 2**20
-"""Largest inbound frame accepted by default: chunking keeps broadcasts small, but
-``initial_status`` and unchunked topology frames from older servers can be large."""
 
 
 class StreamOptions(TypedDict, total=False):
@@ -128,11 +135,11 @@ def connection_settings(
         endpoint=endpoint,
         api_key=api_key,
         origin=origin,
-        open_timeout=options.get("open_timeout", 10.0),
-        handshake_timeout=options.get("handshake_timeout", 10.0),
-        close_timeout=options.get("close_timeout", 2.0),
+        open_timeout=options.get("open_timeout", DEFAULT_OPEN_TIMEOUT),
+        handshake_timeout=options.get("handshake_timeout", DEFAULT_HANDSHAKE_TIMEOUT),
+        close_timeout=options.get("close_timeout", DEFAULT_CLOSE_TIMEOUT),
         max_size=options.get("max_size", DEFAULT_MAX_SIZE),
-        ping_interval=options.get("ping_interval", 20.0),
+        ping_interval=options.get("ping_interval", DEFAULT_PING_INTERVAL),
     )
 
 

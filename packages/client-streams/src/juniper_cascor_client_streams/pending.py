@@ -25,10 +25,9 @@ from juniper_cascor_client_core import (
     JuniperCascorTimeoutError,
     JuniperCascorValidationError,
 )
+from juniper_cascor_client_core.defaults import DEFAULT_MAX_PENDING
 
 __all__ = ["DEFAULT_MAX_PENDING", "PendingCommand", "PendingCommands"]
-
-DEFAULT_MAX_PENDING = 256
 
 
 @dataclass(slots=True, eq=False)

@@ -3,10 +3,12 @@
 A stream reconnects only when it is given a :class:`ReconnectPolicy`; by default it does not
 reconnect at all (the upstream contract). The delay before attempt ``n`` (1-based) is drawn
 uniformly from ``[0, min(max_delay, initial_delay * multiplier ** (n - 1))]`` with
-``jitter="full"``, or is that bound itself with ``jitter="none"``. After ``max_attempts``
-consecutive failed attempts the stream gives up. The attempt count starts again from one only
-after a connection has stayed up for ``reset_after`` seconds, so a server that accepts and then
-drops every connection is still backed off and eventually given up on.
+``jitter="full"``, or is that bound itself with ``jitter="none"``: the full-jitter exponential
+backoff of :mod:`juniper_cascor_client_core.backoff`, which the REST client's retries and
+``connect(retries=...)`` use too. After ``max_attempts`` consecutive failed attempts the stream
+gives up. The attempt count starts again from one only after a connection has stayed up for
+``reset_after`` seconds, so a server that accepts and then drops every connection is still
+backed off and eventually given up on.
 
 :class:`Backoff` is the mutable per-stream state that walks the policy.
 """
@@ -17,6 +19,13 @@ import random
 from dataclasses import dataclass
 from typing import Literal
 
+from juniper_cascor_client_core.backoff import backoff_ceiling, backoff_delay
+from juniper_cascor_client_core.defaults import (
+    DEFAULT_BACKOFF_FACTOR,
+    DEFAULT_BACKOFF_MULTIPLIER,
+    DEFAULT_MAX_BACKOFF,
+    DEFAULT_RECONNECT_RESET_AFTER,
+)
 from juniper_cascor_client_core.options import non_negative_number, one_of, positive_int
 
 __all__ = ["Backoff", "ReconnectPolicy"]
@@ -42,12 +51,12 @@ class ReconnectPolicy:
             or is not a number (a bool is not one); the message names the field and value.
     """
 
-    initial_delay: float = 0.5
-    max_delay: float = 30.0
-    multiplier: float = 2.0
+    initial_delay: float = DEFAULT_BACKOFF_FACTOR
+    max_delay: float = DEFAULT_MAX_BACKOFF
+    multiplier: float = DEFAULT_BACKOFF_MULTIPLIER
     max_attempts: int | None = None
     jitter: Jitter = "full"
-    reset_after: float = 30.0
+    reset_after: float = DEFAULT_RECONNECT_RESET_AFTER
 
     def __post_init__(self) -> None:
         non_negative_number("ReconnectPolicy.initial_delay", self.initial_delay)
@@ -59,18 +68,29 @@ class ReconnectPolicy:
 
     def bound(self, attempt: int) -> float:
         """Return the upper bound of the delay before ``attempt`` (1-based)."""
-        try:
-            grown = self.initial_delay * self.multiplier ** max(attempt - 1, 0)
-        except OverflowError:
-            return self.max_delay
-        return min(self.max_delay, grown)
+        return backoff_ceiling(
+            _retry_index(attempt), self.initial_delay, self.max_delay, multiplier=self.multiplier
+        )
 
     def delay(self, attempt: int, rng: random.Random | None = None) -> float:
-        """Return the delay before ``attempt`` (1-based), jittered as configured."""
-        bound = self.bound(attempt)
+        """Return the delay before ``attempt`` (1-based), jittered as configured.
+
+        ``rng`` is the source of the jitter (the ``random`` module's by default).
+        """
         if self.jitter == "none":
-            return bound
-        return (rng or random).uniform(0.0, bound)
+            return self.bound(attempt)
+        return backoff_delay(
+            _retry_index(attempt),
+            self.initial_delay,
+            self.max_delay,
+            random.random if rng is None else rng.random,
+            multiplier=self.multiplier,
+        )
+
+
+def _retry_index(attempt: int) -> int:
+    """The 0-based retry index of the backoff functions for a 1-based ``attempt``."""
+    return max(attempt - 1, 0)
 
 
 class Backoff:

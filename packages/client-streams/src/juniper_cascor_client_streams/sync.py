@@ -24,6 +24,7 @@ from types import TracebackType
 from typing import Any, Self, Unpack
 
 from juniper_cascor_client_core import JuniperCascorClientError
+from juniper_cascor_client_core.defaults import DEFAULT_QUEUE_SIZE, DEFAULT_SET_PARAMS_TIMEOUT
 from juniper_cascor_client_streams._loop_thread import LoopThread
 from juniper_cascor_client_streams.control import CascorControlStream
 from juniper_cascor_client_streams.options import DEFAULT_WS_BASE_URL, StreamOptions
@@ -50,7 +51,7 @@ def iter_training(
     *,
     timeout: float = 60.0,
     typed: bool = False,
-    queue_size: int = 1024,
+    queue_size: int = DEFAULT_QUEUE_SIZE,
     queue_policy: QueuePolicy = "block",
     **options: Unpack[StreamOptions],
 ) -> Iterator[Message]:
@@ -189,7 +190,7 @@ class BlockingControlStream:
         self,
         params: dict[str, Any],
         *,
-        timeout: float = 1.0,
+        timeout: float = DEFAULT_SET_PARAMS_TIMEOUT,
         command_id: str | None = None,
         retry_rate_limited: bool | None = None,
     ) -> dict[str, Any]:

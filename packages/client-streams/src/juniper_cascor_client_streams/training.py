@@ -25,6 +25,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeAlias, TypeGuard, Unpack
 
 from juniper_cascor_client_core import JuniperCascorConnectionError
+from juniper_cascor_client_core.constants import WS_TRAINING_PATH
+from juniper_cascor_client_core.defaults import DEFAULT_QUEUE_SIZE
 from juniper_cascor_client_core.options import one_of, positive_int
 from juniper_cascor_client_streams._callbacks import Callback, invoke_callback
 from juniper_cascor_client_streams._frames import (
@@ -180,7 +182,7 @@ class CascorTrainingStream(BaseStream):
             ``queue_size`` that is not a positive int).
     """
 
-    path = "/ws/training"
+    path = WS_TRAINING_PATH
     endpoint = "training"
 
     def __init__(
@@ -191,7 +193,7 @@ class CascorTrainingStream(BaseStream):
         *,
         auto_pong: bool | None = None,
         typed: bool = False,
-        queue_size: int = 1024,
+        queue_size: int = DEFAULT_QUEUE_SIZE,
         queue_policy: QueuePolicy = "block",
         on_metrics: Callback | None = None,
         on_state: Callback | None = None,

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from juniper_cascor_client_core import JuniperCascorValidationError
+from juniper_cascor_client_core.constants import (
+    ENDPOINT_EXPERIMENTAL_FUNCTIONS,
+)
 from juniper_cascor_client_rest.routes.base import Requester
 
 __all__ = ["AdminRoutes"]
@@ -19,7 +22,7 @@ class AdminRoutes(Requester):
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", "/admin/experimental_functions")
+        return self.request("GET", ENDPOINT_EXPERIMENTAL_FUNCTIONS)
 
     def set_experimental_functions(self, enabled: bool) -> dict[str, Any]:
         """``POST /admin/experimental_functions``: open (``True``) or close the gate; the
@@ -31,4 +34,4 @@ class AdminRoutes(Requester):
         """
         if not isinstance(enabled, bool):
             raise JuniperCascorValidationError(f"enabled must be a bool: {enabled!r}")
-        return self.request("POST", "/admin/experimental_functions", json={"enabled": enabled})
+        return self.request("POST", ENDPOINT_EXPERIMENTAL_FUNCTIONS, json={"enabled": enabled})

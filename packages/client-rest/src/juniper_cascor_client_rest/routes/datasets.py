@@ -11,6 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from juniper_cascor_client_core.constants import (
+    ENDPOINT_DATASET,
+    ENDPOINT_DATASET_DATA,
+    ENDPOINT_DATASET_SWAPS,
+    ENDPOINT_TRAINING_DATASET,
+    ENDPOINT_TRAINING_DATASET_LIVE,
+    ENDPOINT_TRAINING_DATASET_PENDING,
+)
 from juniper_cascor_client_rest.routes.base import Requester, compact
 
 __all__ = ["DatasetRoutes"]
@@ -48,7 +56,7 @@ class DatasetRoutes(Requester):
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", "/dataset")
+        return self.request("GET", ENDPOINT_DATASET)
 
     def get_dataset_data(self) -> dict[str, Any]:
         """``GET /dataset/data``: the training samples, ``{train_x, train_y}``.
@@ -56,7 +64,7 @@ class DatasetRoutes(Requester):
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", "/dataset/data")
+        return self.request("GET", ENDPOINT_DATASET_DATA)
 
     def stage_dataset(
         self,
@@ -90,7 +98,7 @@ class DatasetRoutes(Requester):
         body = _dataset_config(
             dataset_type, n_samples, noise, rotations, n_spirals, n_squares, params
         )
-        return self.request("POST", "/training/dataset", json=body)
+        return self.request("POST", ENDPOINT_TRAINING_DATASET, json=body)
 
     def discard_staged_dataset(self) -> dict[str, Any]:
         """``DELETE /training/dataset``: forget the staged data set (``{status, discarded}``).
@@ -98,7 +106,7 @@ class DatasetRoutes(Requester):
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("DELETE", "/training/dataset")
+        return self.request("DELETE", ENDPOINT_TRAINING_DATASET)
 
     def get_pending_dataset(self) -> dict[str, Any]:
         """``GET /training/dataset/pending``: ``{pending}``, the staged configuration or null.
@@ -106,7 +114,7 @@ class DatasetRoutes(Requester):
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", "/training/dataset/pending")
+        return self.request("GET", ENDPOINT_TRAINING_DATASET_PENDING)
 
     def swap_dataset_live(
         self,
@@ -133,7 +141,7 @@ class DatasetRoutes(Requester):
         body = _dataset_config(
             dataset_type, n_samples, noise, rotations, n_spirals, n_squares, params
         )
-        return self.request("POST", "/training/dataset/live", json=body)
+        return self.request("POST", ENDPOINT_TRAINING_DATASET_LIVE, json=body)
 
     def cancel_live_swap(self) -> dict[str, Any]:
         """``DELETE /training/dataset/live``: cancel a live swap in progress.
@@ -143,7 +151,7 @@ class DatasetRoutes(Requester):
             JuniperCascorNotFoundError: When no swap is in progress.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("DELETE", "/training/dataset/live")
+        return self.request("DELETE", ENDPOINT_TRAINING_DATASET_LIVE)
 
     def get_dataset_swaps(self, since: str | None = None) -> dict[str, Any]:
         """``GET /history/dataset_swaps[?since=]``: ``{events}``, the live swaps so far.
@@ -155,4 +163,4 @@ class DatasetRoutes(Requester):
             JuniperCascorClientError: As ``request()``.
         """
         params = None if since is None else {"since": since}
-        return self.request("GET", "/history/dataset_swaps", params=params)
+        return self.request("GET", ENDPOINT_DATASET_SWAPS, params=params)

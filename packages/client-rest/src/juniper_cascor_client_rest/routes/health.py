@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from juniper_cascor_client_core.constants import (
+    ENDPOINT_HEALTH,
+    ENDPOINT_HEALTH_LIVE,
+    ENDPOINT_HEALTH_READY,
+)
 from juniper_cascor_client_rest.routes.base import Requester
 
 __all__ = ["HealthRoutes"]
@@ -20,7 +25,7 @@ class HealthRoutes(Requester):
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", "/health")
+        return self.request("GET", ENDPOINT_HEALTH)
 
     def get_liveness(self) -> dict[str, Any]:
         """``GET /health/live``: ``{status: "alive", ...}``.
@@ -28,7 +33,7 @@ class HealthRoutes(Requester):
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", "/health/live")
+        return self.request("GET", ENDPOINT_HEALTH_LIVE)
 
     def get_readiness(self) -> dict[str, Any]:
         """``GET /health/ready``: ``{status, dependencies, details: {network_loaded,
@@ -38,4 +43,4 @@ class HealthRoutes(Requester):
             JuniperCascorServiceUnavailableError: When the server answers 503 (not ready).
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", "/health/ready")
+        return self.request("GET", ENDPOINT_HEALTH_READY)

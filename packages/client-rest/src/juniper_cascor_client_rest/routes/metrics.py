@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from juniper_cascor_client_core.constants import (
+    ENDPOINT_METRICS,
+    ENDPOINT_METRICS_HISTORY,
+    ENDPOINT_METRICS_TRANSPORT,
+)
 from juniper_cascor_client_rest.routes.base import Requester
 
 __all__ = ["MetricsRoutes"]
@@ -18,7 +23,7 @@ class MetricsRoutes(Requester):
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", "/metrics")
+        return self.request("GET", ENDPOINT_METRICS)
 
     def get_metrics_history(self, count: int | None = None) -> dict[str, Any]:
         """``GET /metrics/history[?count=]``: ``data`` is a list of metric entries, the last
@@ -29,7 +34,7 @@ class MetricsRoutes(Requester):
             JuniperCascorClientError: As ``request()``.
         """
         params = None if count is None else {"count": count}
-        return self.request("GET", "/metrics/history", params=params)
+        return self.request("GET", ENDPOINT_METRICS_HISTORY, params=params)
 
     def get_transport_metrics(self) -> dict[str, Any]:
         """``GET /metrics/transport``: counters of the ``/ws/training`` broadcaster
@@ -38,4 +43,4 @@ class MetricsRoutes(Requester):
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", "/metrics/transport")
+        return self.request("GET", ENDPOINT_METRICS_TRANSPORT)

@@ -11,6 +11,16 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from juniper_cascor_client_core.constants import (
+    ENDPOINT_DECISION_BOUNDARY,
+    ENDPOINT_HIDDEN_UNIT_BY_INDEX_TEMPLATE,
+    ENDPOINT_HIDDEN_UNITS,
+    ENDPOINT_NETWORK,
+    ENDPOINT_NETWORK_STATS,
+    ENDPOINT_NETWORK_TOPOLOGY,
+    ENDPOINT_NETWORK_WEIGHTS,
+)
+from juniper_cascor_client_core.defaults import DEFAULT_DECISION_BOUNDARY_RESOLUTION
 from juniper_cascor_client_rest.routes.base import Requester, compact, path_index
 
 __all__ = ["NetworkRoutes"]
@@ -73,7 +83,7 @@ class NetworkRoutes(Requester):
                 "create_network: forwarding keys this client does not know: %s",
                 ", ".join(forwarded),
             )
-        return self.request("POST", "/network", json=compact({**named, **extra}))
+        return self.request("POST", ENDPOINT_NETWORK, json=compact({**named, **extra}))
 
     def get_network(self) -> dict[str, Any]:
         """``GET /network``: ``{uuid, input_size, output_size, hidden_units, ...}``.
@@ -82,7 +92,7 @@ class NetworkRoutes(Requester):
             JuniperCascorNotFoundError: When no network exists.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", "/network")
+        return self.request("GET", ENDPOINT_NETWORK)
 
     def delete_network(self) -> dict[str, Any]:
         """``DELETE /network``: ``{deleted}``.
@@ -90,7 +100,7 @@ class NetworkRoutes(Requester):
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("DELETE", "/network")
+        return self.request("DELETE", ENDPOINT_NETWORK)
 
     def get_topology(self) -> dict[str, Any]:
         """``GET /network/topology``: hidden units, output weights and bias.
@@ -99,7 +109,7 @@ class NetworkRoutes(Requester):
             JuniperCascorNotFoundError: When no network exists.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", "/network/topology")
+        return self.request("GET", ENDPOINT_NETWORK_TOPOLOGY)
 
     def get_statistics(self) -> dict[str, Any]:
         """``GET /network/stats``: output-weight statistics and the hidden-unit count.
@@ -108,7 +118,7 @@ class NetworkRoutes(Requester):
             JuniperCascorNotFoundError: When no network exists.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", "/network/stats")
+        return self.request("GET", ENDPOINT_NETWORK_STATS)
 
     def patch_network_weights(
         self,
@@ -144,7 +154,7 @@ class NetworkRoutes(Requester):
                 "dtype": dtype,
             }
         )
-        return self.request("PATCH", "/network/weights", json=body)
+        return self.request("PATCH", ENDPOINT_NETWORK_WEIGHTS, json=body)
 
     def add_hidden_unit(
         self,
@@ -171,7 +181,7 @@ class NetworkRoutes(Requester):
         body = compact(
             {"weights": weights, "bias": bias, "activation": activation, "position": position}
         )
-        return self.request("POST", "/network/hidden-units", json=body)
+        return self.request("POST", ENDPOINT_HIDDEN_UNITS, json=body)
 
     def remove_hidden_unit(self, idx: int) -> dict[str, Any]:
         """``DELETE /network/hidden-units/{idx}``: remove a unit; the later ones move down.
@@ -182,9 +192,12 @@ class NetworkRoutes(Requester):
             JuniperCascorNotFoundError: For an index out of range.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("DELETE", f"/network/hidden-units/{path_index(idx, 'idx')}")
+        path = ENDPOINT_HIDDEN_UNIT_BY_INDEX_TEMPLATE.format(idx=path_index(idx, "idx"))
+        return self.request("DELETE", path)
 
-    def get_decision_boundary(self, resolution: int = 50) -> dict[str, Any]:
+    def get_decision_boundary(
+        self, resolution: int = DEFAULT_DECISION_BOUNDARY_RESOLUTION
+    ) -> dict[str, Any]:
         """``GET /decision-boundary?resolution=``: the network's output over a grid of the first
         two inputs (``grid_x``, ``grid_y``, ``predictions``...); the server accepts 5 to 200.
 
@@ -193,4 +206,4 @@ class NetworkRoutes(Requester):
             JuniperCascorNotFoundError: Without a network or training data.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", "/decision-boundary", params={"resolution": resolution})
+        return self.request("GET", ENDPOINT_DECISION_BOUNDARY, params={"resolution": resolution})

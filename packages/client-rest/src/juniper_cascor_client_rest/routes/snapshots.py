@@ -14,6 +14,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from juniper_cascor_client_core.constants import (
+    ENDPOINT_SNAPSHOT_BY_ID_TEMPLATE,
+    ENDPOINT_SNAPSHOT_DATASET_SWAPS_TEMPLATE,
+    ENDPOINT_SNAPSHOT_REPLAY_CONTROL_TEMPLATE,
+    ENDPOINT_SNAPSHOT_REPLAY_TEMPLATE,
+    ENDPOINT_SNAPSHOT_RESTORE_TEMPLATE,
+    ENDPOINT_SNAPSHOT_RESUME_TEMPLATE,
+    ENDPOINT_SNAPSHOT_RETRAIN_TEMPLATE,
+    ENDPOINT_SNAPSHOTS,
+)
 from juniper_cascor_client_rest.paths import snapshot_segment
 from juniper_cascor_client_rest.routes.base import Requester, compact
 
@@ -30,7 +40,7 @@ class SnapshotRoutes(Requester):
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("POST", "/snapshots", json={"description": description})
+        return self.request("POST", ENDPOINT_SNAPSHOTS, json={"description": description})
 
     def list_snapshots(self) -> dict[str, Any]:
         """``GET /snapshots``: ``data`` lists ``{id, path, size_bytes, modified}``.
@@ -38,7 +48,7 @@ class SnapshotRoutes(Requester):
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", "/snapshots")
+        return self.request("GET", ENDPOINT_SNAPSHOTS)
 
     def get_snapshot(self, snapshot_id: str) -> dict[str, Any]:
         """``GET /snapshots/{snapshot_id}``: ``{id, path, size_bytes, modified}``.
@@ -48,7 +58,7 @@ class SnapshotRoutes(Requester):
             JuniperCascorNotFoundError: When there is no such snapshot.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", f"/snapshots/{snapshot_segment(snapshot_id)}")
+        return self.request("GET", _snapshot_path(ENDPOINT_SNAPSHOT_BY_ID_TEMPLATE, snapshot_id))
 
     def get_snapshot_dataset_swaps(self, snapshot_id: str) -> dict[str, Any]:
         """``GET /snapshots/{snapshot_id}/history/dataset_swaps``: ``{events}`` saved with it.
@@ -58,8 +68,8 @@ class SnapshotRoutes(Requester):
             JuniperCascorNotFoundError: When there is no such snapshot.
             JuniperCascorClientError: As ``request()``.
         """
-        segment = snapshot_segment(snapshot_id)
-        return self.request("GET", f"/snapshots/{segment}/history/dataset_swaps")
+        path = _snapshot_path(ENDPOINT_SNAPSHOT_DATASET_SWAPS_TEMPLATE, snapshot_id)
+        return self.request("GET", path)
 
     def load_snapshot(self, snapshot_id: str) -> dict[str, Any]:
         """``POST /snapshots/{snapshot_id}/restore``: restore it and investigate it
@@ -72,7 +82,7 @@ class SnapshotRoutes(Requester):
             JuniperCascorConflictError: While training runs.
             JuniperCascorClientError: As ``request()``.
         """
-        return self._load(snapshot_id, "restore")
+        return self._load(ENDPOINT_SNAPSHOT_RESTORE_TEMPLATE, snapshot_id)
 
     def retrain_from_snapshot(self, snapshot_id: str) -> dict[str, Any]:
         """``POST /snapshots/{snapshot_id}/retrain``: keep its network, drop its history, and
@@ -84,7 +94,7 @@ class SnapshotRoutes(Requester):
             JuniperCascorConflictError: While training runs (a replay: also while replaying).
             JuniperCascorClientError: As ``request()``.
         """
-        return self._load(snapshot_id, "retrain")
+        return self._load(ENDPOINT_SNAPSHOT_RETRAIN_TEMPLATE, snapshot_id)
 
     def resume_from_snapshot(self, snapshot_id: str) -> dict[str, Any]:
         """``POST /snapshots/{snapshot_id}/resume``: be ready to continue training where it
@@ -96,7 +106,7 @@ class SnapshotRoutes(Requester):
             JuniperCascorConflictError: While training runs (a replay: also while replaying).
             JuniperCascorClientError: As ``request()``.
         """
-        return self._load(snapshot_id, "resume")
+        return self._load(ENDPOINT_SNAPSHOT_RESUME_TEMPLATE, snapshot_id)
 
     def replay_snapshot(self, snapshot_id: str) -> dict[str, Any]:
         """``POST /snapshots/{snapshot_id}/replay``: open a paused replay of its history
@@ -108,7 +118,7 @@ class SnapshotRoutes(Requester):
             JuniperCascorConflictError: While training runs (a replay: also while replaying).
             JuniperCascorClientError: As ``request()``.
         """
-        return self._load(snapshot_id, "replay")
+        return self._load(ENDPOINT_SNAPSHOT_REPLAY_TEMPLATE, snapshot_id)
 
     def control_replay(
         self,
@@ -140,8 +150,17 @@ class SnapshotRoutes(Requester):
         body = compact(
             {"action": action, "time_index": time_index, "value": value, "start": start, "end": end}
         )
-        segment = snapshot_segment(snapshot_id)
-        return self.request("POST", f"/snapshots/{segment}/replay/control", json=body)
+        path = _snapshot_path(ENDPOINT_SNAPSHOT_REPLAY_CONTROL_TEMPLATE, snapshot_id)
+        return self.request("POST", path, json=body)
 
-    def _load(self, snapshot_id: str, verb: str) -> dict[str, Any]:
-        return self.request("POST", f"/snapshots/{snapshot_segment(snapshot_id)}/{verb}")
+    def _load(self, template: str, snapshot_id: str) -> dict[str, Any]:
+        return self.request("POST", _snapshot_path(template, snapshot_id))
+
+
+def _snapshot_path(template: str, snapshot_id: str) -> str:
+    """``template`` (an ``ENDPOINT_SNAPSHOT_*_TEMPLATE``) with the checked, encoded id.
+
+    Raises:
+        JuniperCascorValidationError: For an invalid id.
+    """
+    return template.format(snapshot_id=snapshot_segment(snapshot_id))

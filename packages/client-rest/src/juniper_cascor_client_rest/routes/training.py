@@ -11,6 +11,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from juniper_cascor_client_core.constants import (
+    ENDPOINT_TRAINING_METRICS_CLEAR,
+    ENDPOINT_TRAINING_METRICS_CLEAR_UNDO,
+    ENDPOINT_TRAINING_PARAMS,
+    ENDPOINT_TRAINING_PAUSE,
+    ENDPOINT_TRAINING_RESET,
+    ENDPOINT_TRAINING_RESUME,
+    ENDPOINT_TRAINING_START,
+    ENDPOINT_TRAINING_STATUS,
+    ENDPOINT_TRAINING_STOP,
+)
 from juniper_cascor_client_rest.routes.base import Requester, compact
 
 __all__ = ["TrainingRoutes"]
@@ -54,7 +65,7 @@ class TrainingRoutes(Requester):
                 "start_fresh": True if start_fresh else None,
             }
         )
-        return self.request("POST", "/training/start", json=body)
+        return self.request("POST", ENDPOINT_TRAINING_START, json=body)
 
     def stop_training(self) -> dict[str, Any]:
         """``POST /training/stop`` (no body); accepted in any state.
@@ -62,7 +73,7 @@ class TrainingRoutes(Requester):
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("POST", "/training/stop")
+        return self.request("POST", ENDPOINT_TRAINING_STOP)
 
     def pause_training(self) -> dict[str, Any]:
         """``POST /training/pause`` (no body).
@@ -71,7 +82,7 @@ class TrainingRoutes(Requester):
             JuniperCascorConflictError: When training is not running.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("POST", "/training/pause")
+        return self.request("POST", ENDPOINT_TRAINING_PAUSE)
 
     def resume_training(self) -> dict[str, Any]:
         """``POST /training/resume`` (no body).
@@ -80,7 +91,7 @@ class TrainingRoutes(Requester):
             JuniperCascorConflictError: When training is not paused.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("POST", "/training/resume")
+        return self.request("POST", ENDPOINT_TRAINING_RESUME)
 
     def reset_training(self) -> dict[str, Any]:
         """``POST /training/reset`` (no body): back to ``STOPPED``, leaving any snapshot.
@@ -88,7 +99,7 @@ class TrainingRoutes(Requester):
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("POST", "/training/reset")
+        return self.request("POST", ENDPOINT_TRAINING_RESET)
 
     def clear_metrics(self) -> dict[str, Any]:
         """``POST /training/metrics/clear``: forget the metrics history, undoably
@@ -97,7 +108,7 @@ class TrainingRoutes(Requester):
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("POST", "/training/metrics/clear")
+        return self.request("POST", ENDPOINT_TRAINING_METRICS_CLEAR)
 
     def undo_clear_metrics(self) -> dict[str, Any]:
         """``POST /training/metrics/clear/undo``: bring back the history the last clear forgot.
@@ -107,7 +118,7 @@ class TrainingRoutes(Requester):
                 run started since).
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("POST", "/training/metrics/clear/undo")
+        return self.request("POST", ENDPOINT_TRAINING_METRICS_CLEAR_UNDO)
 
     def get_training_status(self) -> dict[str, Any]:
         """``GET /training/status``: ``data.training_active``, ``data.state_machine``...
@@ -115,7 +126,7 @@ class TrainingRoutes(Requester):
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", "/training/status")
+        return self.request("GET", ENDPOINT_TRAINING_STATUS)
 
     def get_training_params(self) -> dict[str, Any]:
         """``GET /training/params``: the current training parameters.
@@ -124,7 +135,7 @@ class TrainingRoutes(Requester):
             JuniperCascorNotFoundError: When no network exists.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", "/training/params")
+        return self.request("GET", ENDPOINT_TRAINING_PARAMS)
 
     def update_params(
         self,
@@ -189,4 +200,4 @@ class TrainingRoutes(Requester):
             "random_candidates": random_candidates,
         }
         body = {**(params or {}), **compact(named)}
-        return self.request("PATCH", "/training/params", json=body)
+        return self.request("PATCH", ENDPOINT_TRAINING_PARAMS, json=body)

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from juniper_cascor_client_core.constants import (
+    ENDPOINT_WORKER_BY_ID_TEMPLATE,
+    ENDPOINT_WORKERS,
+    ENDPOINT_WORKERS_STATS,
+)
 from juniper_cascor_client_rest.paths import worker_segment
 from juniper_cascor_client_rest.routes.base import Requester
 
@@ -24,7 +29,7 @@ class WorkerRoutes(Requester):
             JuniperCascorServiceUnavailableError: When the worker system is off.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", "/workers")
+        return self.request("GET", ENDPOINT_WORKERS)
 
     def get_worker_stats(self) -> dict[str, Any]:
         """``GET /workers/stats``: counts of idle, busy and stale workers, task totals...
@@ -33,7 +38,7 @@ class WorkerRoutes(Requester):
             JuniperCascorServiceUnavailableError: When the worker system is off.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", "/workers/stats")
+        return self.request("GET", ENDPOINT_WORKERS_STATS)
 
     def get_worker(self, worker_id: str) -> dict[str, Any]:
         """``GET /workers/{worker_id}``: one worker's record.
@@ -44,4 +49,5 @@ class WorkerRoutes(Requester):
             JuniperCascorServiceUnavailableError: When the worker system is off.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", f"/workers/{worker_segment(worker_id)}")
+        path = ENDPOINT_WORKER_BY_ID_TEMPLATE.format(worker_id=worker_segment(worker_id))
+        return self.request("GET", path)
