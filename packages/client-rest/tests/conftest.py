@@ -81,6 +81,8 @@ class LoopbackServer:
         self._lock = threading.Lock()
         self._replies: deque[Reply] = deque()
         self._requests: list[Recorded] = []
+        self._closed = threading.Condition(self._lock)
+        self.closed = 0  # connections the server has closed
         self.responder: Callable[[Recorded], dict[str, Any] | None] | None = None
         self._httpd = _Server(("127.0.0.1", port), _Handler)
         self._httpd.owner = self  # type: ignore[attr-defined]
@@ -106,6 +108,17 @@ class LoopbackServer:
         with self._lock:
             self._replies.append(Reply(**fields))
 
+    def connection_closed(self) -> None:
+        with self._closed:
+            self.closed += 1
+            self._closed.notify_all()
+
+    def wait_until_closed(self, count: int, timeout: float = 5.0) -> None:
+        """Wait until the server has closed ``count`` connections (``AssertionError`` after
+        ``timeout`` seconds)."""
+        with self._closed:
+            assert self._closed.wait_for(lambda: self.closed >= count, timeout)
+
     def close(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
@@ -122,6 +135,11 @@ class LoopbackServer:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+
+    def shutdown_request(self, request: Any) -> None:
+        """Close a finished connection, then count it (``FakeRestServer.closed``)."""
+        super().shutdown_request(request)
+        self.owner.connection_closed()  # type: ignore[attr-defined]
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that gave up (timed out) is expected; anything else is reported."""

@@ -90,17 +90,17 @@ def test_wait_for_ready_returns_false_at_its_timeout(
     assert client.wait_for_ready(timeout=0.3, poll_interval=0.05) is False
     elapsed = time.monotonic() - started
 
-    assert 0.3 <= elapsed < 0.5
+    assert 0.3 <= elapsed < 0.3 + 5  # the server never gets ready: only the timeout ends it
     assert len(server.requests) >= 3
 
 
 def test_wait_for_ready_is_bounded_by_its_timeout_when_the_server_hangs(
     server: Any, client: JuniperCascorClient
 ) -> None:
-    server.push(delay=1.5)
+    server.push(delay=10.0)
     started = time.monotonic()
     assert client.wait_for_ready(timeout=0.3, poll_interval=0.05) is False
-    assert time.monotonic() - started < 0.6
+    assert time.monotonic() - started < 0.3 + 5  # the hanging answer would take 10 s
 
 
 @pytest.mark.parametrize(("timeout", "interval"), [(-1, 0.5), (1, 0), (1, -0.5), ("1", 0.5)])

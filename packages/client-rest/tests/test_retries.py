@@ -62,7 +62,7 @@ def test_post_on_a_stale_keep_alive_connection_is_sent_once(
 ) -> None:
     server.push(close_after=True)  # answers as keep-alive, then closes the connection
     client.get_training_status()
-    time.sleep(0.1)
+    server.wait_until_closed(1)  # the pooled connection is stale now
 
     assert client.start_training(epochs=2)["data"]["body"] == {"epochs": 2}
     assert [r.method for r in server.requests] == ["GET", "POST"]
@@ -134,7 +134,7 @@ def test_retry_after_beyond_the_cap_gives_up_at_once(server: Any, make_client: A
     with pytest.raises(JuniperCascorRateLimitedError) as caught:
         client.get_metrics()
 
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 30  # it did not wait the 60 s asked for
     assert caught.value.retry_after == pytest.approx(60, abs=2)
     assert len(server.requests) == 1
 
@@ -148,7 +148,7 @@ def test_retry_after_too_large_for_a_float_gives_up_at_once(server: Any, client:
 
 
 def test_get_gives_up_at_the_deadline(server: Any, make_client: Any) -> None:
-    client = make_client(retries=100, deadline=0.6)
+    client = make_client(retries=1000, deadline=1.0)
     server.responder = lambda r: {"status": 503, "headers": {"Retry-After": "0.1"}}
 
     started = time.monotonic()
@@ -156,18 +156,18 @@ def test_get_gives_up_at_the_deadline(server: Any, make_client: Any) -> None:
         client.get_training_status()
     elapsed = time.monotonic() - started
 
-    assert elapsed < 0.6 + 0.1
-    assert 3 <= len(server.requests) <= 6
+    assert elapsed < 1.0 + 5  # 1000 retries 0.1 s apart would take 100 s
+    assert 2 <= len(server.requests) <= 11  # at most one try per Retry-After within 1 s
 
 
 def test_deadline_bounds_a_slow_answer(server: Any, make_client: Any) -> None:
-    client = make_client(timeout=5.0, deadline=0.3)
-    server.push(delay=1.0)
+    client = make_client(timeout=30.0, deadline=0.3)
+    server.push(delay=10.0)
 
     started = time.monotonic()
     with pytest.raises(JuniperCascorTimeoutError):
         client.get_metrics()
-    assert time.monotonic() - started < 0.6
+    assert time.monotonic() - started < 0.3 + 5  # the answer would take 10 s
 
 
 @pytest.mark.parametrize("status", [200, 503])
@@ -182,7 +182,7 @@ def test_deadline_bounds_a_body_that_trickles_in(
     with pytest.raises(JuniperCascorTimeoutError, match="GET /metrics: timed out"):
         client.get_metrics()
 
-    assert time.monotonic() - started < 0.5 + 0.3
+    assert time.monotonic() - started < 0.5 + 4  # the whole body would take ~8 s
     assert len(server.requests) == 1
 
 
@@ -207,11 +207,11 @@ def test_retries_stop_when_used_up(server: Any, make_client: Any) -> None:
 
 
 def test_connection_refused_fails_promptly(make_client: Any, refused_url: str) -> None:
-    client = make_client(base_url=refused_url, retries=0)
+    client = make_client(base_url=refused_url, retries=0, timeout=30.0)
     started = time.monotonic()
     with pytest.raises(JuniperCascorConnectionError, match="could not connect"):
         client.get_metrics()
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 10  # refused at once, not after the 30 s timeout
 
 
 def test_connection_refused_is_retried_for_post_a_bounded_number_of_times(
@@ -224,7 +224,7 @@ def test_connection_refused_is_retried_for_post_a_bounded_number_of_times(
         pytest.raises(JuniperCascorConnectionError, match="POST /training/start: could not"),
     ):
         client.start_training()
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 20
     retries = [r for r in caplog.records if "; retry " in r.getMessage()]
     assert len(retries) == 3
 

@@ -185,13 +185,23 @@ def test_no_task_is_left_when_disconnecting_during_reconnect_backoff(threaded_se
         training = CascorTrainingStream(
             cascor.url, reconnect=policy, on_disconnect=lambda error: lost.set()
         )
-        await training.connect()
-        ready = cascor.wait_for(lambda: len(cascor.training) == 1)
-        await asyncio.to_thread(runner.run, ready, 5.0)
-        runner.loop.call_soon_threadsafe(cascor.drop_all)
-        async with asyncio.timeout(5):
-            await lost.wait()
-        await asyncio.sleep(0.01)  # the reader is now sleeping before its first attempt
+        waiting = asyncio.Event()
+        announces_its_wait = _OnLogRecord("connecting again in", waiting.set)
+        streams_logger = logging.getLogger("juniper_cascor_client_streams")
+        level = streams_logger.level
+        streams_logger.setLevel(logging.INFO)
+        streams_logger.addHandler(announces_its_wait)
+        try:
+            await training.connect()
+            ready = cascor.wait_for(lambda: len(cascor.training) == 1)
+            await asyncio.to_thread(runner.run, ready, 5.0)
+            runner.loop.call_soon_threadsafe(cascor.drop_all)
+            async with asyncio.timeout(5):
+                await lost.wait()
+                await waiting.wait()  # the reader now waits 5 s before its first attempt
+        finally:
+            streams_logger.removeHandler(announces_its_wait)
+            streams_logger.setLevel(level)
         await training.disconnect()
         return asyncio.all_tasks() - {asyncio.current_task()}
 
@@ -275,7 +285,7 @@ async def test_open_timeout_bounds_a_server_that_never_upgrades() -> None:
             await CascorControlStream(f"ws://127.0.0.1:{port}", open_timeout=0.2).connect()
         elapsed = time.monotonic() - started
         silent.close()
-    assert 0.2 <= elapsed < 1.5
+    assert 0.2 <= elapsed < 4.0  # the silent server itself gives up after 5 s
 
 
 async def test_a_large_unchunked_frame_fits_the_default_max_size(server) -> None:
@@ -378,3 +388,16 @@ async def test_credentials_in_the_url_never_show(server, caplog) -> None:
     for text in shown:
         assert "hunter2" not in text
         assert "bob" not in text
+
+
+class _OnLogRecord(logging.Handler):
+    """Calls ``action`` when a record whose message contains ``text`` is logged."""
+
+    def __init__(self, text: str, action: Any) -> None:
+        super().__init__(logging.DEBUG)
+        self.text = text
+        self.action = action
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.text in record.getMessage():
+            self.action()

@@ -163,7 +163,8 @@ async def test_resume_across_ten_drops_loses_and_duplicates_nothing(server) -> N
     async def drop_ten_times() -> None:
         for _ in range(10):
             await server.wait_for(lambda: len(server.training) == 1)
-            await asyncio.sleep(0.02)
+            target = (stream.last_seq or 0) + 5
+            await server.wait_for(lambda target=target: (stream.last_seq or 0) >= target)
             await server.drop_and_wait_for_reconnect()
 
     seqs: list[int] = []
