@@ -20,9 +20,8 @@ from juniper_cascor_client import (
 )
 
 _LONG_RUN = 100_000
-_EPOCH_DELAY = 0.01
-_PAUSE_WINDOW = 0.2
-"""How long a paused run is observed to make sure it does not progress."""
+_EPOCH_DELAY = 0.002
+"""The fake server's pace: the epoch under way when a pause comes is over within milliseconds."""
 
 
 def _status(client: JuniperCascorClient) -> dict[str, Any]:
@@ -46,6 +45,12 @@ def _machine(status: dict[str, Any]) -> str:
     return str(status["state_machine"]["status"])
 
 
+def _state_index(watch: TrainingWatch, status: str, since: int) -> int:
+    """The index of the first ``state`` message with this ``status`` from ``since`` on."""
+    states = (i for i in range(since, len(watch.messages)) if watch.messages[i]["type"] == "state")
+    return next(i for i in states if watch.messages[i]["data"].get("status") == status)
+
+
 async def test_pause_resume_set_params_stop(target: Target, client: JuniperCascorClient) -> None:
     async with (
         target.watch_training() as watch,
@@ -60,18 +65,24 @@ async def test_pause_resume_set_params_stop(target: Target, client: JuniperCasco
         answer = await control.pause()
         assert (answer["data"]["command"], answer["data"]["status"]) == ("pause", "success")
         await watch.wait_state("Paused", since=since)
+        target.pace(0)  # unpaced, a run that were not held would race through epochs now
         paused = await asyncio.to_thread(_status, client)
         assert _machine(paused) == "PAUSED"
         assert paused["training_active"] is False  # only a started run counts as active
-        await asyncio.sleep(_PAUSE_WINDOW)
         still = await asyncio.to_thread(_status, client)
         epoch = still["monitor"]["current_epoch"]
         assert epoch - paused["monitor"]["current_epoch"] <= 1, "a paused run progressed"
         assert _machine(still) == "PAUSED"
+        target.pace(_EPOCH_DELAY)
 
+        paused_at = _state_index(watch, "Paused", since)
         since = watch.mark()
         assert (await control.resume())["data"]["status"] == "success"
         await watch.wait_state("Started", since=since)
+        # The resume's state frame follows whatever the run sent while paused: at most the
+        # epoch that was under way when the pause came.
+        while_paused = watch.messages[paused_at : _state_index(watch, "Started", since)]
+        assert len([m for m in while_paused if m["type"] == "metrics"]) <= 1, "a paused run ran"
         await watch.wait_for(
             lambda: any(m["data"]["epoch"] > epoch + 1 for m in watch.of_type("metrics", since)),
             within=10.0,

@@ -126,16 +126,17 @@ async def test_pending_commands_fail_fast_when_the_connection_drops(
     assert params["learning_rate"] != 0.02, "a command was sent again after reconnecting"
 
 
-@pytest.mark.fake_server(ping_interval=0.05)
+@pytest.mark.fake_server(ping_interval=0.1)
 async def test_idle_timeout_detects_a_silent_server(
     target: Target, fake_server: FakeCascorServer
 ) -> None:
-    async with target.watch_training(idle_timeout=0.4) as watch:
+    async with target.watch_training(idle_timeout=1.0) as watch:
         stream = watch.stream
-        await async_wait_until(lambda: stream.pongs_sent >= 12, within=5.0, what="pings answered")
+        # 15 pings take 1.5 s: the stream outlived its idle timeout because the server pinged.
+        await async_wait_until(lambda: stream.pongs_sent >= 15, within=10.0, what="pings answered")
         assert not watch.ended, "a healthy server that pings was taken for idle"
-        fake_server.faults.go_silent(1.0, "training")
-        await watch.wait_ended(within=3.0)
+        fake_server.faults.go_silent(2.5, "training")
+        await watch.wait_ended(within=5.0)
         assert watch.error is None
         assert (stream.close_reason or "").startswith("idle timeout")
 
@@ -156,9 +157,9 @@ async def test_control_command_times_out_on_a_silent_server(
     target: Target, fake_server: FakeCascorServer
 ) -> None:
     async with target.control_stream() as control:
-        fake_server.faults.go_silent(0.6, "control")
+        fake_server.faults.go_silent(2.0, "control")
         with pytest.raises(JuniperCascorTimeoutError):
-            await control.set_params({"learning_rate": 0.02}, timeout=0.2)
+            await control.set_params({"learning_rate": 0.02}, timeout=0.5)
         assert control.pending_commands == 0
         assert control.is_connected
 
@@ -167,13 +168,13 @@ async def test_queued_answers_extend_a_command_deadline(
     target: Target, fake_server: FakeCascorServer, client: JuniperCascorClient
 ) -> None:
     client.create_network(input_size=2, output_size=1)
-    fake_server.faults.delay_commands(0.6)
+    fake_server.faults.delay_commands(2.0)  # queued answers every 0.1 s meanwhile
     async with target.control_stream() as control:
         started = time.monotonic()
-        answer = await control.set_params({"patience": 31}, timeout=0.25)
+        answer = await control.set_params({"patience": 31}, timeout=1.0)
         waited = time.monotonic() - started
     assert answer["data"]["status"] == "success"
-    assert waited >= 0.6, "the answer came before the server's delay: nothing was extended"
+    assert waited >= 2.0, "the answer came before the server's delay: nothing was extended"
 
 
 async def test_queued_answers_do_not_extend_past_the_hard_maximum(
@@ -268,16 +269,16 @@ async def test_a_healthy_server_sends_no_unrecognised_frame(
     assert (unrecognized_frames("training"), unrecognized_frames("control")) == before
 
 
-@pytest.mark.fake_server(ping_interval=0.05, pong_timeout=0.2)
+@pytest.mark.fake_server(ping_interval=0.05, pong_timeout=1.0)
 async def test_application_pings_are_answered_on_both_streams(
     target: Target, fake_server: FakeCascorServer, client: JuniperCascorClient
 ) -> None:
     client.create_network(input_size=2, output_size=1)
     async with target.watch_training() as watch, target.control_stream() as control:
-        await async_wait_until(
-            lambda: min(watch.stream.pongs_sent, control.pongs_sent) >= 10,
-            within=5.0,
-            what="ten pings answered on each stream",
+        await async_wait_until(  # 30 pings take 1.5 s, longer than the server's pong timeout
+            lambda: min(watch.stream.pongs_sent, control.pongs_sent) >= 30,
+            within=10.0,
+            what="thirty pings answered on each stream",
         )
         assert (await control.set_params({"patience": 30}))["data"]["status"] == "success"
         assert watch.stream.is_connected

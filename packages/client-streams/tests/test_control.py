@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import random
 import time
 from typing import Any
@@ -27,7 +28,8 @@ async def never_answer(peer: Any, frame: dict[str, Any]) -> None:
 
 
 def heartbeat_then_answer(server: Any, beats: int, *, interval: float = 0.05) -> Any:
-    """A command handler that sends ``beats`` queued answers, then success (if beats > 0)."""
+    """A command handler that sends ``beats`` queued answers ``interval`` seconds apart, then
+    success: the answer comes no sooner than ``beats * interval`` seconds after the command."""
     tasks: set[asyncio.Task[None]] = set()
 
     async def beat(peer: Any, frame: dict[str, Any]) -> None:
@@ -125,25 +127,27 @@ async def test_a_command_without_answer_times_out_and_is_removed(server) -> None
 
 
 async def test_queued_answers_extend_the_deadline(server) -> None:
-    server.on_command = heartbeat_then_answer(server, beats=6)
+    # A heartbeat every 0.05 s against a 1 s timeout; the answer comes after 1.5 s at least.
+    server.on_command = heartbeat_then_answer(server, beats=30)
     async with CascorControlStream(server.url) as control:
         started = time.monotonic()
-        answer = await control.command("start", timeout=0.15)
+        answer = await control.command("start", timeout=1.0)
         elapsed = time.monotonic() - started
     assert answer["data"]["status"] == "success"
-    assert answer["data"]["result"] == {"beats": 6}
-    assert elapsed > 0.15  # it outlived its own timeout thanks to the heartbeats
+    assert answer["data"]["result"] == {"beats": 30}
+    assert elapsed > 1.0  # it outlived its own timeout thanks to the heartbeats
 
 
 async def test_queued_extension_stops_at_max_command_wait(server) -> None:
-    server.on_command = heartbeat_then_answer(server, beats=40)
-    async with CascorControlStream(server.url, max_command_wait=0.3) as control:
+    # Heartbeats for 5 s, then success: only the 2 s hard limit can end the wait in a timeout.
+    server.on_command = heartbeat_then_answer(server, beats=100)
+    async with CascorControlStream(server.url, max_command_wait=2.0) as control:
         started = time.monotonic()
         with pytest.raises(JuniperCascorTimeoutError):
-            await control.command("start", timeout=0.15)
+            await control.command("start", timeout=1.0)
         elapsed = time.monotonic() - started
         assert control.pending_commands == 0
-    assert 0.3 <= elapsed < 1.5
+    assert elapsed >= 2.0  # extended past its own timeout, up to the hard limit
 
 
 async def test_one_command_over_max_pending_raises_overload(server) -> None:
@@ -253,7 +257,9 @@ async def test_defaults_max_pending_256_and_set_params_one_second(server) -> Non
         with pytest.raises(JuniperCascorTimeoutError):
             await control.set_params({"learning_rate": 0.1})
         elapsed = time.monotonic() - started
-    assert 1.0 <= elapsed < 2.5
+    assert inspect.signature(CascorControlStream.set_params).parameters["timeout"].default == 1.0
+    # That 1 s is the deadline: waited in full, and not the 30 s default of other commands.
+    assert 1.0 <= elapsed < 10.0
 
 
 def top_level_rate_limited(frame: dict[str, Any], retry_after: object = 0.1) -> dict[str, Any]:

@@ -230,7 +230,7 @@ async def test_any_frame_answers_a_ping(cascor_server: FakeCascorServer) -> None
         assert await close_code(ws) == 1011
 
 
-@pytest.mark.cascor_server(command_delay=0.25, queued_interval=0.1)
+@pytest.mark.cascor_server(command_delay=1.0, queued_interval=0.1)  # about ten queued
 async def test_queued_then_final_answer(cascor_server: FakeCascorServer) -> None:
     async with ws_connect(_url(cascor_server)) as ws:
         await recv_json(ws)
