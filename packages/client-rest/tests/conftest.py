@@ -57,7 +57,8 @@ class Reply:
 
 @dataclass(frozen=True)
 class Recorded:
-    """One request as the server read it."""
+    """One request as the server read it, and when: ``at`` on the monotonic clock (to measure
+    intervals), ``wall`` on the wall clock (to compare with an HTTP date)."""
 
     method: str
     path: str
@@ -65,6 +66,7 @@ class Recorded:
     body: bytes
     headers: dict[str, str]
     at: float
+    wall: float
 
     def json(self) -> Any:
         return json.loads(self.body) if self.body else None
@@ -166,6 +168,7 @@ class _Handler(BaseHTTPRequestHandler):
             body=body,
             headers=dict(self.headers.items()),
             at=time.monotonic(),
+            wall=time.time(),
         )
         reply = self.server.owner.pick(recorded)  # type: ignore[attr-defined]
         if reply.delay:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import time
-from email.utils import formatdate
+from email.utils import formatdate, parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -85,8 +86,8 @@ def test_get_is_retried_after_a_dropped_connection(
 
 
 def test_get_is_retried_after_a_read_timeout(server: Any, make_client: Any) -> None:
-    client = make_client(timeout=(1.0, 0.15))
-    server.push(delay=0.4)
+    client = make_client(timeout=(5.0, 1.0))
+    server.push(delay=3.0)  # the first answer comes only after the 1 s read timeout
     assert client.get_metrics()["status"] == "success"
     assert len(server.requests) == 2
 
@@ -116,14 +117,25 @@ def test_get_honours_retry_after_seconds(
     assert "retry 1 of 3 in 0.150 s" in retries[0]
 
 
-def test_get_honours_retry_after_http_date(server: Any, client: JuniperCascorClient) -> None:
-    when = formatdate(time.time() + 1.5, usegmt=True)  # whole seconds: 0.5 to 1.5 s from now
+def test_get_honours_retry_after_http_date(
+    server: Any, make_client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = make_client(deadline=30.0)  # room for the wait whatever the load
+    when = formatdate(time.time() + 3.0, usegmt=True)  # whole seconds: 2 to 3 s from now
     server.push(status=503, headers={"Retry-After": when})
 
-    assert client.get_training_status()["status"] == "success"
+    with caplog.at_level(logging.DEBUG, logger="juniper_cascor_client_rest"):
+        assert client.get_training_status()["status"] == "success"
 
-    first, second = (r.at for r in server.requests)
-    assert second - first >= 0.45
+    # The instant the header names, as sent (the date has no fractions of a second).
+    assert server.requests[1].wall >= parsedate_to_datetime(when).timestamp()
+    waits = [
+        float(found[1])
+        for record in caplog.records
+        if (found := re.search(r"retry 1 of 3 in ([0-9.]+) s", record.getMessage()))
+    ]
+    assert len(waits) == 1
+    assert 0 < waits[0] <= 3.0  # the time left until the date when the 503 was read
 
 
 def test_retry_after_beyond_the_cap_gives_up_at_once(server: Any, make_client: Any) -> None:
@@ -148,7 +160,7 @@ def test_retry_after_too_large_for_a_float_gives_up_at_once(server: Any, client:
 
 
 def test_get_gives_up_at_the_deadline(server: Any, make_client: Any) -> None:
-    client = make_client(retries=1000, deadline=1.0)
+    client = make_client(retries=1000, deadline=3.0)
     server.responder = lambda r: {"status": 503, "headers": {"Retry-After": "0.1"}}
 
     started = time.monotonic()
@@ -156,8 +168,8 @@ def test_get_gives_up_at_the_deadline(server: Any, make_client: Any) -> None:
         client.get_training_status()
     elapsed = time.monotonic() - started
 
-    assert elapsed < 1.0 + 5  # 1000 retries 0.1 s apart would take 100 s
-    assert 2 <= len(server.requests) <= 11  # at most one try per Retry-After within 1 s
+    assert elapsed < 3.0 + 5  # 1000 retries 0.1 s apart would take 100 s
+    assert 2 <= len(server.requests) <= 1 + 30  # at most one try per Retry-After within 3 s
 
 
 def test_deadline_bounds_a_slow_answer(server: Any, make_client: Any) -> None:
@@ -218,13 +230,11 @@ def test_connection_refused_is_retried_for_post_a_bounded_number_of_times(
     make_client: Any, refused_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     client = make_client(base_url=refused_url, retries=3)
-    started = time.monotonic()
     with (
         caplog.at_level(logging.DEBUG, logger="juniper_cascor_client_rest"),
         pytest.raises(JuniperCascorConnectionError, match="POST /training/start: could not"),
     ):
         client.start_training()
-    assert time.monotonic() - started < 20
     retries = [r for r in caplog.records if "; retry " in r.getMessage()]
     assert len(retries) == 3
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -64,14 +66,45 @@ def test_close_from_another_thread_stops_later_calls(
     assert len(server.requests) == 1
 
 
+class _Signal(logging.Handler):
+    """Keeps every logged message in ``messages``; sets ``seen`` at the first containing
+    ``text``."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+        self.seen = threading.Event()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+        if self.text in record.getMessage():
+            self.seen.set()
+
+
 def test_close_during_a_retry_wait_sends_no_further_attempt(server: Any, make_client: Any) -> None:
-    client = make_client(retries=3)
-    server.responder = lambda r: {"status": 503, "headers": {"Retry-After": "0.4"}}
-    timer = threading.Timer(0.2, client.close)  # while the call waits to retry
-    timer.start()
+    """close() does not cut the wait short: once the Retry-After has passed, the call sees the
+    client closed and raises the last error instead of sending the retry."""
+    client = make_client(retries=3, deadline=30.0)
+    server.responder = lambda r: {"status": 503, "headers": {"Retry-After": "2"}}
+    signal = _Signal("; retry 1 of 3 in 2.000 s")
+    logger = logging.getLogger("juniper_cascor_client_rest")
+    level = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(signal)
+    closer = threading.Thread(target=lambda: signal.seen.wait(5) and client.close())
+    closer.start()
     try:
+        started = time.monotonic()
         with pytest.raises(JuniperCascorClientError, match="HTTP 503"):
             client.get_metrics()
+        elapsed = time.monotonic() - started
     finally:
-        timer.join(timeout=5)
+        closer.join(timeout=10)
+        logger.removeHandler(signal)
+        logger.setLevel(level)
+    assert signal.seen.is_set()
+    assert client.closed
+    assert elapsed >= 2.0  # the wait ran to its end
+    assert any("client closed while waiting to retry" in m for m in signal.messages)
     assert len(server.requests) == 1

@@ -242,8 +242,10 @@ async def test_a_control_stream_refused_with_403_on_reconnect_stops_reconnecting
 async def test_reconnection_gives_up_after_max_attempts(server) -> None:
     lost: list[Any] = []
     policy = ReconnectPolicy(initial_delay=0.005, max_delay=0.01, max_attempts=3)
+    # The first connect must succeed within the handshake timeout; the reconnects fail because
+    # no handshake is ever sent.
     stream = CascorTrainingStream(
-        server.url, reconnect=policy, handshake_timeout=0.05, on_disconnect=lost.append
+        server.url, reconnect=policy, handshake_timeout=0.5, on_disconnect=lost.append
     )
     async with stream:
         await server.wait_for(lambda: len(server.training) == 1)
@@ -317,7 +319,8 @@ async def anext_of_type(stream: CascorTrainingStream, kind: str) -> Any:
 
 async def test_a_new_connect_after_giving_up_starts_a_fresh_backoff(server) -> None:
     policy = ReconnectPolicy(initial_delay=0.005, max_delay=0.01, max_attempts=2)
-    stream = CascorTrainingStream(server.url, reconnect=policy, handshake_timeout=0.05)
+    # Some connects must succeed within the handshake timeout, others fail for want of one.
+    stream = CascorTrainingStream(server.url, reconnect=policy, handshake_timeout=0.5)
     async with stream:
         await server.wait_for(lambda: len(server.training) == 1)
         server.send_handshake = False
