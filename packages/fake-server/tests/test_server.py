@@ -82,12 +82,15 @@ def _free_port() -> int:
 
 
 def _ready(url: str) -> bool:
+    """Poll ``url`` until the server reports its network loaded (for at most 10 s)."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
-            return requests.get(url, timeout=1).json()["details"]["network_loaded"] is True
+            if requests.get(url, timeout=1).json()["details"]["network_loaded"] is True:
+                return True
         except requests.ConnectionError:
-            time.sleep(0.05)
+            pass
+        time.sleep(0.05)
     return False
 
 
