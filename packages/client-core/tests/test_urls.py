@@ -210,3 +210,13 @@ def test_http_base_url_from_websocket() -> None:
 )
 def test_redact_url_hides_credentials(given: str, shown: str) -> None:
     assert redact_url(given) == shown
+
+
+def test_resolve_base_url_takes_the_argument_then_the_environment_then_the_default() -> None:
+    from juniper_cascor_client_core import URL_ENV, resolve_base_url
+
+    assert URL_ENV == "JUNIPER_CASCOR_URL"
+    assert resolve_base_url("http://a:1", environ={URL_ENV: "http://b:2"}) == "http://a:1"
+    assert resolve_base_url(None, environ={URL_ENV: " http://b:2 "}) == "http://b:2"
+    assert resolve_base_url(None, environ={}) == "http://localhost:8200"
+    assert resolve_base_url(None, environ={URL_ENV: "  "}) == "http://localhost:8200"

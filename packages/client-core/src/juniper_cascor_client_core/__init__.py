@@ -36,9 +36,11 @@ from juniper_cascor_client_core.exceptions import (
 )
 from juniper_cascor_client_core.urls import (
     DEFAULT_BASE_URL,
+    URL_ENV,
     http_base_url,
     normalize_base_url,
     redact_url,
+    resolve_base_url,
     websocket_base_url,
 )
 
@@ -51,6 +53,7 @@ __all__ = [
     "API_KEY_HEADER",
     "DEFAULT_BASE_URL",
     "REDACTED",
+    "URL_ENV",
     "WS_ORIGIN_ENV",
     "ApiKey",
     "JuniperCascorAuthenticationError",
@@ -75,5 +78,6 @@ __all__ = [
     "redact_secrets",
     "redact_url",
     "resolve_api_key",
+    "resolve_base_url",
     "websocket_base_url",
 ]

@@ -18,7 +18,9 @@ where ``urllib`` would drop them or ``requests`` would fall back to the default 
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Mapping
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from juniper_cascor_client_core.defaults import DEFAULT_BASE_URL
@@ -27,12 +29,17 @@ from juniper_cascor_client_core.exceptions import JuniperCascorConfigurationErro
 __all__ = [
     "DEFAULT_BASE_URL",
     "HTTP_SCHEMES",
+    "URL_ENV",
     "WEBSOCKET_SCHEMES",
     "http_base_url",
     "normalize_base_url",
     "redact_url",
+    "resolve_base_url",
     "websocket_base_url",
 ]
+
+URL_ENV = "JUNIPER_CASCOR_URL"
+"""The environment variable read for the service URL when none is given."""
 
 HTTP_SCHEMES = ("http", "https")
 WEBSOCKET_SCHEMES = ("ws", "wss")
@@ -42,6 +49,20 @@ _AUTHORITY = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://)?([^/?#]*)")
 _TO_WEBSOCKET = {"http": "ws", "https": "wss", "ws": "ws", "wss": "wss"}
 _TO_HTTP = {"ws": "http", "wss": "https", "http": "http", "https": "https"}
 _MAX_PORT = 65535
+
+
+def resolve_base_url(url: str | None, *, environ: Mapping[str, str] | None = None) -> str:
+    """The service URL to use: ``url`` when given, else ``JUNIPER_CASCOR_URL``, else
+    ``http://localhost:8200``. Returned as given (callers normalise it for their scheme).
+
+    Args:
+        url: The URL the caller gave, or ``None``.
+        environ: The environment to read (defaults to ``os.environ``).
+    """
+    if url is not None:
+        return url
+    found = (os.environ if environ is None else environ).get(URL_ENV, "").strip()
+    return found or DEFAULT_BASE_URL
 
 
 def normalize_base_url(url: str, *, schemes: tuple[str, ...] = HTTP_SCHEMES) -> str:
