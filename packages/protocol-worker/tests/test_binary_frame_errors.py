@@ -198,10 +198,12 @@ def test_trailing_bytes_are_refused() -> None:
 )
 def test_non_numeric_dtypes_are_refused_on_decode(spelling: str) -> None:
     message = _decode_error(_frame((1,), spelling.encode(), b"\x00" * 16))
-    assert message == (
+    refused = (
         f"Invalid dtype string: dtype {spelling!r} {UNSUPPORTED}, float16, float32, float64, "
         "complex64, complex128 (either byte order) are carried"
     )
+    unknown = f"Invalid dtype string: {spelling!r} is not a numpy dtype"  # numpy 2.5 dropped "a"
+    assert message in (refused, unknown)
 
 
 def test_empty_dtype_string_is_not_a_numpy_dtype() -> None:
