@@ -106,7 +106,7 @@ RULES: dict[str, Rule] = {
         ),
         forbids=frozenset({"juniper-cascor-fake-server", "aiohttp"}),
         extras={
-            "testing": frozenset({"juniper-cascor-fake-server"}),
+            "testing": frozenset({"juniper-cascor-fake-server", "pytest-asyncio"}),
             "cli": frozenset({"juniper-cascor-fake-server", "rich"}),
         },
     ),

@@ -18,7 +18,7 @@ import json
 import multiprocessing
 import statistics
 import time
-from typing import Any, cast
+from typing import Any
 
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import ServerConnection, serve
@@ -121,7 +121,7 @@ async def _stream_frames(url: str) -> float:
         started = time.perf_counter()
         count = 0
         async for message in iterator:
-            if cast(dict[str, Any], message)["type"] == "metrics":
+            if message["type"] == "metrics":
                 count += 1
     assert count == FRAMES, count
     assert stream.last_seq == FRAMES, stream.last_seq

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from juniper_cascor_client_core import URL_ENV
 from juniper_cascor_client_rest import (
     JuniperCascorClient,
     JuniperCascorClientError,
@@ -15,6 +16,7 @@ from juniper_cascor_client_rest import (
     JuniperCascorValidationError,
     __version__,
 )
+from juniper_cascor_fake_server import FakeCascorServer
 
 
 @pytest.mark.parametrize(
@@ -31,9 +33,40 @@ def test_base_url_is_normalised(given: str, expected: str) -> None:
         assert client.base_url == expected
 
 
-def test_default_base_url() -> None:
+def test_default_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(URL_ENV, raising=False)
     with JuniperCascorClient() as client:
         assert client.base_url == "http://localhost:8200"
+
+
+@pytest.mark.cascor_server(scenario="idle")
+def test_without_a_url_the_client_calls_juniper_cascor_url(
+    cascor_server: FakeCascorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(URL_ENV, f" {cascor_server.http_url}/v1/ ")
+    with JuniperCascorClient() as client:
+        assert client.base_url == cascor_server.http_url
+        assert client.get_network()["data"]["input_size"] == 2
+    assert [seen.path for seen in cascor_server.requests] == ["/v1/network"]
+
+
+def test_juniper_cascor_url_is_read_at_construction(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(URL_ENV, "http://first.example:8200")
+    client = JuniperCascorClient(timeout=5.0)
+    monkeypatch.setenv(URL_ENV, "http://second.example:8200")
+    with client, JuniperCascorClient("http://given.example", 5.0) as given:
+        assert client.base_url == "http://first.example:8200"
+        assert given.base_url == "http://given.example"  # an argument wins, positionally too
+        assert given.timeout == 5.0
+
+
+def test_a_bad_juniper_cascor_url_is_refused_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(URL_ENV, "http://user:secret@:8200")
+    with pytest.raises(JuniperCascorConfigurationError, match=URL_ENV) as caught:
+        JuniperCascorClient()
+    assert "secret" not in str(caught.value)
 
 
 @pytest.mark.parametrize("bad", ["", "http://", "/v1", "http:///v1", "ftp://h"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -17,7 +17,7 @@ from juniper_cascor_client_rest import (
 )
 from juniper_cascor_fake_server import FakeCascorServer
 
-Call = Callable[[JuniperCascorClient], dict[str, Any]]
+Call = Callable[[JuniperCascorClient], Mapping[str, Any]]
 
 INLINE = {"train_x": [[0, 0], [1, 1]], "train_y": [[1], [0]]}
 SNAP = "snap_01-a"
@@ -454,6 +454,7 @@ def test_method_hits_its_route_on_the_fake_server(
     answers with a body of its own, or with an error envelope carrying a ``code`` (a missing
     route would answer ``{"detail": "Not Found"}``, which has none)."""
     with JuniperCascorClient(cascor_server.http_url, retries=0) as client:
+        answer: Mapping[str, Any]
         try:
             answer = call(client)
         except JuniperCascorClientError as exc:
@@ -474,7 +475,7 @@ def test_every_public_method_is_in_the_table() -> None:
         for name in dir(JuniperCascorClient)
         if not name.startswith("_") and callable(getattr(JuniperCascorClient, name))
     }
-    probes_and_lifecycle = {"is_alive", "is_ready", "wait_for_ready", "close"}
+    probes_and_lifecycle = {"is_alive", "is_ready", "wait_for_ready", "wait_for_training", "close"}
     covered = {row[0].split()[0] for row in TABLE}
     assert methods - probes_and_lifecycle == covered
 

@@ -253,7 +253,7 @@ def test_2xx_body_that_is_not_a_json_object_is_a_protocol_error(
 
 def test_2xx_without_body_is_an_empty_dict(server: Any, client: JuniperCascorClient) -> None:
     server.push(status=204, body=b"")
-    assert client.delete_network() == {}
+    assert client.request("DELETE", "/network") == {}
 
 
 def test_redirects_are_not_followed(server: Any, client: JuniperCascorClient) -> None:

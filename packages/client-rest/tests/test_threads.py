@@ -21,7 +21,8 @@ def test_eight_threads_share_one_client_for_1000_calls(
         for i in range(125):
             tag = f"{worker}-{i}"
             if i % 5 == 0:
-                echoed = client.update_params({"tag": tag})["data"]["body"]["tag"]
+                echo: Any = client.update_params({"tag": tag})  # the server echoes the request
+                echoed = echo["data"]["body"]["tag"]
             else:
                 answer = client.request("GET", "/training/status", params={"tag": tag})
                 echoed = answer["data"]["query"]["tag"][0]

@@ -65,6 +65,25 @@ async def test_typed_mode_yields_envelope_models(server) -> None:
     assert message.data["train_loss"] == 0.5
 
 
+async def test_typed_mode_callbacks_receive_the_data_as_a_dict(server) -> None:
+    greetings: list[object] = []
+    metrics: list[object] = []
+    async with CascorTrainingStream(server.url, typed=True, on_metrics=metrics.append) as stream:
+        stream.on("connection_established", greetings.append)  # its data is a model
+        await server.wait_for(lambda: len(server.training) == 1)
+        server.broadcast("metrics", {"epoch": 1, "loss": 0.5})
+        await next_of(stream, "metrics")
+    assert greetings == [
+        {
+            "connections": 1,
+            "server_instance_id": "instance-1",
+            "server_start_time": 0.0,
+            "replay_buffer_capacity": 1024,
+        }
+    ]
+    assert metrics == [{"epoch": 1, "loss": 0.5}]
+
+
 async def test_ping_is_answered_and_never_delivered(server) -> None:
     async with CascorTrainingStream(server.url) as stream:
         await server.wait_for(lambda: len(server.training) == 1)

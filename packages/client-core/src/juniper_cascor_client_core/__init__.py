@@ -1,7 +1,9 @@
 """Shared exceptions and configuration of the juniper-cascor clients (standard library only).
 
-Both clients raise the classes of :mod:`juniper_cascor_client_core.exceptions` and resolve
-their base URL and API key with the helpers here, so they behave alike.
+Both clients raise the classes of :mod:`juniper_cascor_client_core.exceptions`, resolve
+their base URL and API key with the helpers here, read state names with
+:mod:`juniper_cascor_client_core.states` and declare the data they return with the types of
+:mod:`juniper_cascor_client_core.payloads`, so they behave alike.
 """
 
 import logging
@@ -34,6 +36,11 @@ from juniper_cascor_client_core.exceptions import (
     JuniperCascorTimeoutError,
     JuniperCascorValidationError,
 )
+from juniper_cascor_client_core.states import (
+    FINAL_STATES,
+    STATE_MACHINE_STATES,
+    normalize_state,
+)
 from juniper_cascor_client_core.urls import (
     DEFAULT_BASE_URL,
     URL_ENV,
@@ -52,7 +59,9 @@ __all__ = [
     "API_KEY_ENV",
     "API_KEY_HEADER",
     "DEFAULT_BASE_URL",
+    "FINAL_STATES",
     "REDACTED",
+    "STATE_MACHINE_STATES",
     "URL_ENV",
     "WS_ORIGIN_ENV",
     "ApiKey",
@@ -74,6 +83,7 @@ __all__ = [
     "check_api_key",
     "http_base_url",
     "normalize_base_url",
+    "normalize_state",
     "redact",
     "redact_secrets",
     "redact_url",

@@ -35,6 +35,7 @@ __all__ = [
     "DEFAULT_RETRIES",
     "DEFAULT_SET_PARAMS_TIMEOUT",
     "DEFAULT_TIMEOUT",
+    "DEFAULT_WAIT_TIMEOUT",
     "DEFAULT_WS_BASE_URL",
 ]
 
@@ -63,7 +64,10 @@ DEFAULT_REST_POOL_MAXSIZE: Final = 32
 DEFAULT_MAX_RESPONSE_BYTES: Final = 64 * 1024 * 1024
 """Longest REST response body accepted, after decoding."""
 DEFAULT_READY_TIMEOUT: Final = 30.0
+DEFAULT_WAIT_TIMEOUT: Final = 600.0
+"""Longest ``wait_for_training`` waits for a run to end."""
 DEFAULT_POLL_INTERVAL: Final = 0.5
+"""Seconds between two polls of ``wait_for_ready`` and ``wait_for_training``."""
 DEFAULT_DECISION_BOUNDARY_RESOLUTION: Final = 50
 
 # -- the streams ---------------------------------------------------------------------------------

@@ -5,7 +5,9 @@
     ...     client.get_training_status()["data"]["training_active"]
 
 The exceptions are those of :mod:`juniper_cascor_client_core`, re-exported here;
-``SharedSession`` is the type of ``client.session``.
+``SharedSession`` is the type of ``client.session``. Each method's answer type (an
+``...Response`` ``TypedDict``, :class:`Envelope` of its ``data``) is importable from here, and
+every part of it from :mod:`juniper_cascor_client_rest.responses`.
 """
 
 import logging
@@ -25,6 +27,49 @@ from juniper_cascor_client_core.exceptions import (
 )
 from juniper_cascor_client_rest._version import __version__
 from juniper_cascor_client_rest.client import JuniperCascorClient
+from juniper_cascor_client_rest.responses import (
+    ControlResponse,
+    DatasetDataResponse,
+    DatasetResponse,
+    DatasetStagedResponse,
+    DatasetSwapsResponse,
+    DecisionBoundaryResponse,
+    Envelope,
+    ExperimentalFunctionsResponse,
+    ExperimentalFunctionsSetResponse,
+    HealthResponse,
+    HiddenUnitAddedResponse,
+    HiddenUnitRemovedResponse,
+    LatestMetricsResponse,
+    LivenessResponse,
+    LiveSwapCancelledResponse,
+    LiveSwapResponse,
+    Meta,
+    MetricsClearedResponse,
+    MetricsHistoryResponse,
+    MetricsRestoredResponse,
+    NetworkDeletedResponse,
+    NetworkResponse,
+    NetworkStatsResponse,
+    ParamsUpdateResponse,
+    PendingDatasetResponse,
+    ReadinessResponse,
+    ReplayControlResponse,
+    ReplayOpenedResponse,
+    SnapshotListResponse,
+    SnapshotLoadedResponse,
+    SnapshotResponse,
+    SnapshotSavedResponse,
+    StagedDatasetDiscardedResponse,
+    TopologyResponse,
+    TrainingParamsResponse,
+    TrainingStatusResponse,
+    TransportMetricsResponse,
+    WeightsPatchedResponse,
+    WorkerListResponse,
+    WorkerResponse,
+    WorkerStatsResponse,
+)
 from juniper_cascor_client_rest.retry import RetryPolicy
 from juniper_cascor_client_rest.sessions import SharedSession
 
@@ -33,6 +78,18 @@ from juniper_cascor_client_rest.sessions import SharedSession
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
+    "ControlResponse",
+    "DatasetDataResponse",
+    "DatasetResponse",
+    "DatasetStagedResponse",
+    "DatasetSwapsResponse",
+    "DecisionBoundaryResponse",
+    "Envelope",
+    "ExperimentalFunctionsResponse",
+    "ExperimentalFunctionsSetResponse",
+    "HealthResponse",
+    "HiddenUnitAddedResponse",
+    "HiddenUnitRemovedResponse",
     "JuniperCascorAuthenticationError",
     "JuniperCascorClient",
     "JuniperCascorClientError",
@@ -45,7 +102,36 @@ __all__ = [
     "JuniperCascorServiceUnavailableError",
     "JuniperCascorTimeoutError",
     "JuniperCascorValidationError",
+    "LatestMetricsResponse",
+    "LiveSwapCancelledResponse",
+    "LiveSwapResponse",
+    "LivenessResponse",
+    "Meta",
+    "MetricsClearedResponse",
+    "MetricsHistoryResponse",
+    "MetricsRestoredResponse",
+    "NetworkDeletedResponse",
+    "NetworkResponse",
+    "NetworkStatsResponse",
+    "ParamsUpdateResponse",
+    "PendingDatasetResponse",
+    "ReadinessResponse",
+    "ReplayControlResponse",
+    "ReplayOpenedResponse",
     "RetryPolicy",
     "SharedSession",
+    "SnapshotListResponse",
+    "SnapshotLoadedResponse",
+    "SnapshotResponse",
+    "SnapshotSavedResponse",
+    "StagedDatasetDiscardedResponse",
+    "TopologyResponse",
+    "TrainingParamsResponse",
+    "TrainingStatusResponse",
+    "TransportMetricsResponse",
+    "WeightsPatchedResponse",
+    "WorkerListResponse",
+    "WorkerResponse",
+    "WorkerStatsResponse",
     "__version__",
 ]

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import logging
-import time
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
 from juniper_cascor_client_core import (
-    JuniperCascorClientError,
+    URL_ENV,
+    JuniperCascorConfigurationError,
     normalize_base_url,
     redact_url,
+    resolve_base_url,
 )
-from juniper_cascor_client_core.constants import ENDPOINT_HEALTH_LIVE, ENDPOINT_HEALTH_READY
 from juniper_cascor_client_core.defaults import (
     DEFAULT_BACKOFF_FACTOR,
-    DEFAULT_BASE_URL,
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRY_AFTER,
-    DEFAULT_POLL_INTERVAL,
-    DEFAULT_READY_TIMEOUT,
     DEFAULT_REST_POOL_MAXSIZE,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
@@ -30,20 +26,24 @@ from juniper_cascor_client_rest._transport import USER_AGENT, Timeout, Transport
 from juniper_cascor_client_rest.compat import LegacyRequests
 from juniper_cascor_client_rest.endpoints import CascorEndpoints
 from juniper_cascor_client_rest.paths import API_PREFIX, api_path, check_method
+from juniper_cascor_client_rest.polling import Polling
 from juniper_cascor_client_rest.retry import RetryPolicy
 from juniper_cascor_client_rest.sessions import SharedSession
 
 __all__ = ["JuniperCascorClient"]
 
-logger = logging.getLogger("juniper_cascor_client_rest")
 
-
-class JuniperCascorClient(CascorEndpoints, LegacyRequests):
+class JuniperCascorClient(Polling, CascorEndpoints, LegacyRequests):
     """Synchronous client of the juniper-cascor REST API (``{base_url}/v1``).
 
     Every route has a method (listed in
     :class:`~juniper_cascor_client_rest.endpoints.CascorEndpoints`) and :meth:`request` reaches
-    any path. Each returns the parsed JSON body.
+    any path. Each returns the parsed JSON body, declared with its shape (the ``...Response``
+    types of :mod:`juniper_cascor_client_rest.responses`; plain dicts at run time).
+    :meth:`wait_for_training` polls the status until a run ends.
+
+    The service URL: ``base_url=None`` reads ``JUNIPER_CASCOR_URL`` here, at construction,
+    and falls back to ``http://localhost:8200``.
 
     Thread safety: one client may be shared by any number of threads (for instance through
     ``asyncio.to_thread``). Each thread sends through its own ``requests.Session``; all of them
@@ -73,6 +73,7 @@ class JuniperCascorClient(CascorEndpoints, LegacyRequests):
 
     Args:
         base_url: Service URL; ``http://`` is assumed and a trailing ``/`` or ``/v1`` dropped.
+            ``None`` reads ``JUNIPER_CASCOR_URL``, else uses ``http://localhost:8200``.
         timeout: Seconds per attempt, one number or ``(connect, read)``.
         retries: Most retries after the first attempt (0 disables retrying).
         backoff_factor: Base of the exponential backoff, in seconds.
@@ -86,7 +87,8 @@ class JuniperCascorClient(CascorEndpoints, LegacyRequests):
             :class:`~juniper_cascor_client_core.JuniperCascorProtocolError`, not retried.
 
     Raises:
-        JuniperCascorConfigurationError: For a base URL without a host, a non-positive
+        JuniperCascorConfigurationError: For a base URL (given or from
+            ``JUNIPER_CASCOR_URL``) without a host, a non-positive
             timeout or deadline, a negative ``retries`` or backoff, a ``pool_maxsize`` or
             ``max_response_bytes`` that is not a positive int, or an ``api_key`` argument
             that cannot be an HTTP header value.
@@ -94,7 +96,7 @@ class JuniperCascorClient(CascorEndpoints, LegacyRequests):
 
     def __init__(
         self,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         retries: int = DEFAULT_RETRIES,
         backoff_factor: float = DEFAULT_BACKOFF_FACTOR,
@@ -105,7 +107,7 @@ class JuniperCascorClient(CascorEndpoints, LegacyRequests):
         pool_maxsize: int = DEFAULT_REST_POOL_MAXSIZE,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        self._base_url = normalize_base_url(base_url)
+        self._base_url = _service_url(base_url)
         positive_int("pool_maxsize", pool_maxsize)
         positive_int("max_response_bytes", max_response_bytes)
         pair = timeout_pair(timeout)
@@ -248,82 +250,6 @@ class JuniperCascorClient(CascorEndpoints, LegacyRequests):
             timeout=None if timeout is None else timeout_pair(timeout),
         )
 
-    # -- probes -----------------------------------------------------------------------------
-
-    def is_alive(self) -> bool:
-        """``GET /health/live`` once (no retries): ``True`` on a 2xx answer.
-
-        Returns:
-            ``False`` on any HTTP, connection or timeout error.
-
-        Raises:
-            JuniperCascorClientError: Only when the client is closed.
-        """
-        self._transport.ensure_open()
-        try:
-            self._transport.call("GET", ENDPOINT_HEALTH_LIVE, retry=False)
-        except JuniperCascorClientError as exc:
-            logger.debug("liveness probe failed: %s", exc)
-            return False
-        return True
-
-    def is_ready(self) -> bool:
-        """``GET /health/ready`` once (no retries): whether the server has a network loaded.
-
-        Reads ``details.network_loaded`` of the body, or ``data.network_loaded`` as older
-        servers send it.
-
-        Returns:
-            ``False`` when not loaded, or on any HTTP, connection or timeout error.
-
-        Raises:
-            JuniperCascorClientError: Only when the client is closed.
-        """
-        return self._probe_ready(None)
-
-    def wait_for_ready(
-        self, timeout: float = DEFAULT_READY_TIMEOUT, poll_interval: float = DEFAULT_POLL_INTERVAL
-    ) -> bool:
-        """Poll :meth:`is_ready` until the server is ready or ``timeout`` seconds have passed.
-
-        The wait runs on a monotonic clock and each probe is bounded by the time left, so the
-        call returns within about ``timeout`` even when the server hangs.
-
-        Returns:
-            ``True`` once ready, ``False`` at the timeout.
-
-        Raises:
-            JuniperCascorConfigurationError: When ``timeout`` or ``poll_interval`` is not a
-                positive number.
-            JuniperCascorClientError: When the client is closed.
-        """
-        interval = positive_number("poll_interval", poll_interval)
-        end = time.monotonic() + positive_number("timeout", timeout)
-        polls = 0
-        while True:
-            polls += 1
-            if self._probe_ready(max(end - time.monotonic(), 0.001)):
-                return True
-            remaining = end - time.monotonic()
-            if remaining <= 0:
-                logger.debug("not ready after %d polls in %.3g s", polls, timeout)
-                return False
-            time.sleep(min(interval, remaining))
-
-    def _probe_ready(self, deadline: float | None) -> bool:
-        self._transport.ensure_open()
-        try:
-            body = self._transport.call(
-                "GET", ENDPOINT_HEALTH_READY, deadline=deadline, retry=False
-            )
-        except JuniperCascorClientError as exc:
-            logger.debug("readiness probe failed: %s", exc)
-            return False
-        for section in (body.get("details"), body.get("data")):
-            if isinstance(section, dict) and "network_loaded" in section:
-                return section["network_loaded"] is True
-        return False
-
     # -- lifecycle --------------------------------------------------------------------------
 
     def close(self) -> None:
@@ -347,3 +273,18 @@ class JuniperCascorClient(CascorEndpoints, LegacyRequests):
         shown = redact_url(self._base_url)
         key = self._session.describe_key()
         return f"JuniperCascorClient(base_url={shown!r}, api_key={key}{state})"
+
+
+def _service_url(base_url: str | None) -> str:
+    """The normalised ``base_url``, else ``JUNIPER_CASCOR_URL``, else the default.
+
+    Raises:
+        JuniperCascorConfigurationError: For an invalid URL; the message names
+            ``JUNIPER_CASCOR_URL`` when the URL came from it.
+    """
+    try:
+        return normalize_base_url(resolve_base_url(base_url))
+    except JuniperCascorConfigurationError as exc:
+        if base_url is not None:
+            raise
+        raise JuniperCascorConfigurationError(f"{URL_ENV}: {exc.message}") from exc

@@ -3,7 +3,8 @@
 :class:`CascorEndpoints` combines the route groups of :mod:`juniper_cascor_client_rest.routes`;
 :class:`~juniper_cascor_client_rest.client.JuniperCascorClient` supplies ``request``. Every
 method returns the parsed JSON body (the envelope ``{"status", "data", "meta"}``; the health
-routes answer flat bodies) and raises the exceptions listed for ``request`` (for example
+routes answer flat bodies), declared with its type of :mod:`juniper_cascor_client_rest.responses`,
+and raises the exceptions listed for ``request`` (for example
 ``JuniperCascorNotFoundError`` when no network exists, ``JuniperCascorConflictError`` when
 training is not in the right state), each carrying the server's ``code``.
 """

@@ -7,6 +7,12 @@ and ``BlockingControlStream`` offer the same from synchronous code.
 
 import logging
 
+from juniper_cascor_client_streams._callbacks import (
+    DataCallback,
+    DisconnectCallback,
+    LossCallback,
+    ReconnectCallback,
+)
 from juniper_cascor_client_streams._stream import BaseStream
 from juniper_cascor_client_streams._version import __version__
 from juniper_cascor_client_streams.chunks import ChunkError, ChunkReassembler
@@ -20,12 +26,16 @@ from juniper_cascor_client_streams.options import (
 )
 from juniper_cascor_client_streams.queueing import QUEUE_POLICIES, QueuePolicy
 from juniper_cascor_client_streams.reconnect import ReconnectPolicy
+from juniper_cascor_client_streams.responses import CommandResponseDataDict, CommandResponseDict
 from juniper_cascor_client_streams.states import TRAINING_STATES, normalize_state
 from juniper_cascor_client_streams.sync import BlockingControlStream, iter_training
 from juniper_cascor_client_streams.training import (
     SUPERSEDING_TYPES,
     CascorTrainingStream,
     Message,
+    MessageIterator,
+    MessageT,
+    TrainingStreamOptions,
 )
 
 # A library never prints on its own: without logging configured, its records go nowhere
@@ -45,11 +55,20 @@ __all__ = [
     "CascorTrainingStream",
     "ChunkError",
     "ChunkReassembler",
+    "CommandResponseDataDict",
+    "CommandResponseDict",
+    "DataCallback",
+    "DisconnectCallback",
     "Loss",
+    "LossCallback",
     "Message",
+    "MessageIterator",
+    "MessageT",
     "QueuePolicy",
+    "ReconnectCallback",
     "ReconnectPolicy",
     "StreamOptions",
+    "TrainingStreamOptions",
     "__version__",
     "iter_training",
     "normalize_state",

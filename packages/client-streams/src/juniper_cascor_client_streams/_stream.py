@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Awaitable
 from types import TracebackType
-from typing import Any, ClassVar, Self, Unpack
+from typing import Any, ClassVar, Self, TypeVar, Unpack
 
 from juniper_cascor_client_core import (
     JuniperCascorAuthenticationError,
@@ -23,10 +23,16 @@ from juniper_cascor_client_core import (
     JuniperCascorStreamClosedError,
     redact_url,
     resolve_api_key,
+    resolve_base_url,
     websocket_base_url,
 )
 from juniper_cascor_client_core.defaults import DEFAULT_CONNECT_DELAY, DEFAULT_LIVENESS_WINDOW_SEC
-from juniper_cascor_client_streams._callbacks import Callback, invoke_callback
+from juniper_cascor_client_streams._callbacks import (
+    Callback,
+    DisconnectCallback,
+    ReconnectCallback,
+    invoke_callback,
+)
 from juniper_cascor_client_streams._connection import (
     ConnectionSettings,
     OpenConnection,
@@ -45,7 +51,6 @@ from juniper_cascor_client_streams._frames import (
 )
 from juniper_cascor_client_streams.metrics import CONNECTIONS_LOST_METRIC, count
 from juniper_cascor_client_streams.options import (
-    DEFAULT_WS_BASE_URL,
     StreamOptions,
     check_path,
     check_stream_options,
@@ -61,6 +66,10 @@ logger = logging.getLogger("juniper_cascor_client_streams")
 
 _NORMAL_CLOSURES = frozenset({1000, 1001})
 
+_T = TypeVar("_T")
+_OnDisconnect = TypeVar("_OnDisconnect", bound=DisconnectCallback)
+_OnReconnect = TypeVar("_OnReconnect", bound=ReconnectCallback)
+
 
 class BaseStream:
     """The connection machinery of a juniper-cascor WebSocket stream.
@@ -72,7 +81,8 @@ class BaseStream:
 
     Args:
         base_url: Service URL, ``ws(s)://`` or ``http(s)://`` (converted); the stream's path
-            is appended.
+            is appended. ``None`` reads ``JUNIPER_CASCOR_URL`` (at construction), else
+            ``http://localhost:8200``.
         api_key: Sent as ``X-API-Key``; ``None`` reads ``JUNIPER_CASCOR_API_KEY``.
         origin: ``Origin`` header; ``None`` reads ``JUNIPER_CASCOR_WS_ORIGIN``; empty sends none.
         auto_pong: Accepted for juniper-cascor-client 0.8 code and ignored with a
@@ -86,9 +96,10 @@ class BaseStream:
             (``None``, the default, waits forever; cascor pings every 30 s).
         reconnect: Reconnect after a lost connection following this policy; ``None`` (the
             default) does not reconnect: the stream ends.
-        on_disconnect: Called with the error each time an established connection is lost
-            (not after :meth:`disconnect`).
-        on_reconnect: Called with the number of attempts it took, after each reconnection.
+        on_disconnect: Called with the error (a ``JuniperCascorClientError``) each time an
+            established connection is lost (not after :meth:`disconnect`); sync or async.
+        on_reconnect: Called with the number of attempts it took (an ``int``), after each
+            reconnection; sync or async.
 
     Raises:
         TypeError: For an unknown keyword option (the closest known one is suggested).
@@ -102,7 +113,7 @@ class BaseStream:
 
     def __init__(
         self,
-        base_url: str = DEFAULT_WS_BASE_URL,
+        base_url: str | None = None,
         api_key: str | None = None,
         origin: str | None = None,
         *,
@@ -114,7 +125,7 @@ class BaseStream:
             # warn_auto_pong <- here <- the concrete stream's __init__ <- the caller
             warn_auto_pong(auto_pong, stacklevel=3)
         self._shown_url = ("", "")
-        self.base_url = base_url
+        self.base_url = resolve_base_url(base_url)
         self._api_key = resolve_api_key(api_key)
         self.origin = resolve_origin(origin)
         self._options = options
@@ -123,14 +134,13 @@ class BaseStream:
         policy = options.get("reconnect")
         self.reconnect_policy = policy
         self._backoff = Backoff(policy) if policy is not None else None
-        self._disconnect_callbacks: list[Callback] = []
-        self._reconnect_callbacks: list[Callback] = []
-        for registry, callback in (
-            (self._disconnect_callbacks, options.get("on_disconnect")),
-            (self._reconnect_callbacks, options.get("on_reconnect")),
-        ):
-            if callback is not None:
-                registry.append(callback)
+        on_disconnect, on_reconnect = options.get("on_disconnect"), options.get("on_reconnect")
+        self._disconnect_callbacks: list[DisconnectCallback] = (
+            [] if on_disconnect is None else [on_disconnect]
+        )
+        self._reconnect_callbacks: list[ReconnectCallback] = (
+            [] if on_reconnect is None else [on_reconnect]
+        )
         self._socket: OpenConnection | None = None
         self._reader: asyncio.Task[None] | None = None
         self._opening: asyncio.Future[OpenConnection] | None = None
@@ -220,13 +230,19 @@ class BaseStream:
 
     # -- callbacks ------------------------------------------------------------------------
 
-    def on_disconnect(self, callback: Callback) -> Callback:
-        """Register a callback called with the error when a connection is lost."""
+    def on_disconnect(self, callback: _OnDisconnect) -> _OnDisconnect:
+        """Register a callback called with the error when a connection is lost.
+
+        Returns the callback, so this works as a decorator.
+        """
         self._disconnect_callbacks.append(callback)
         return callback
 
-    def on_reconnect(self, callback: Callback) -> Callback:
-        """Register a callback called with the attempt count after a reconnection."""
+    def on_reconnect(self, callback: _OnReconnect) -> _OnReconnect:
+        """Register a callback called with the attempt count after a reconnection.
+
+        Returns the callback, so this works as a decorator.
+        """
         self._reconnect_callbacks.append(callback)
         return callback
 
@@ -487,6 +503,6 @@ class BaseStream:
         )
         self._lost(error)
 
-    async def _notify(self, callbacks: list[Callback], name: str, argument: object) -> None:
+    async def _notify(self, callbacks: list[Callback[_T]], name: str, argument: _T) -> None:
         for callback in list(callbacks):
             await invoke_callback(callback, argument, logger=logger, name=name)

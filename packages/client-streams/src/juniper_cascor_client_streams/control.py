@@ -26,7 +26,7 @@ import asyncio
 import logging
 import math
 from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Any, Unpack, cast
 
 from juniper_cascor_client_core import (
     JuniperCascorClientError,
@@ -45,12 +45,13 @@ from juniper_cascor_client_core.defaults import (
 from juniper_cascor_client_core.options import positive_int, positive_number
 from juniper_cascor_client_streams._frames import Decoded, command_text
 from juniper_cascor_client_streams._stream import BaseStream
-from juniper_cascor_client_streams.options import DEFAULT_WS_BASE_URL, StreamOptions
+from juniper_cascor_client_streams.options import StreamOptions
 from juniper_cascor_client_streams.pending import (
     DEFAULT_MAX_PENDING,
     PendingCommand,
     PendingCommands,
 )
+from juniper_cascor_client_streams.responses import CommandResponseDict
 
 __all__ = ["DEFAULT_COMMAND_TIMEOUT", "MAX_RATE_LIMITED_RETRIES", "CascorControlStream"]
 
@@ -73,7 +74,8 @@ class CascorControlStream(BaseStream):
             print(answer["data"]["status"])
 
     Args:
-        base_url: Service URL (``ws(s)://`` or ``http(s)://``), default ``ws://localhost:8200``.
+        base_url: Service URL (``ws(s)://`` or ``http(s)://``); ``None`` reads
+            ``JUNIPER_CASCOR_URL``, else ``http://localhost:8200`` (as ``ws://``).
         api_key: Sent as ``X-API-Key``; ``None`` reads ``JUNIPER_CASCOR_API_KEY``.
         timeout: The default wait for an answer (the third argument, as in
             juniper-cascor-client 0.8); the same as ``command_timeout``.
@@ -103,7 +105,7 @@ class CascorControlStream(BaseStream):
 
     def __init__(
         self,
-        base_url: str = DEFAULT_WS_BASE_URL,
+        base_url: str | None = None,
         api_key: str | None = None,
         timeout: float | None = None,
         origin: str | None = None,
@@ -146,7 +148,7 @@ class CascorControlStream(BaseStream):
         raise_on_error: bool | None = None,
         command_id: str | None = None,
         retry_rate_limited: bool | None = None,
-    ) -> dict[str, Any]:
+    ) -> CommandResponseDict:
         """Send a command and return its ``command_response`` frame.
 
         A ``rate_limited`` answer (the server did not run the command) always raises
@@ -167,7 +169,8 @@ class CascorControlStream(BaseStream):
             retry_rate_limited: Overrides the stream's ``retry_rate_limited`` for this call.
 
         Returns:
-            The answer frame, ``{"type": "command_response", "data": {"status", ...}, ...}``.
+            The answer frame, ``{"type": "command_response", "data": {"status", ...}, ...}``
+            (a :class:`~juniper_cascor_client_streams.responses.CommandResponseDict`).
 
         Raises:
             JuniperCascorOverloadError: When ``max_pending`` commands are in flight.
@@ -193,7 +196,7 @@ class CascorControlStream(BaseStream):
             frame = await self._retry(limited, entry, command, params)
         if self.raise_on_error if raise_on_error is None else raise_on_error:
             _raise_for_status(frame, entry.command_id)
-        return frame
+        return cast(CommandResponseDict, frame)
 
     async def set_params(
         self,
@@ -203,7 +206,7 @@ class CascorControlStream(BaseStream):
         command_id: str | None = None,
         raise_on_error: bool | None = None,
         retry_rate_limited: bool | None = None,
-    ) -> dict[str, Any]:
+    ) -> CommandResponseDict:
         """Update runtime training parameters (``set_params``; ``params`` must not be empty).
 
         ``retry_rate_limited=True`` (or the stream's option) waits out a rate limit and sends
@@ -223,7 +226,7 @@ class CascorControlStream(BaseStream):
             retry_rate_limited=retry_rate_limited,
         )
 
-    async def start(self, **params: Any) -> dict[str, Any]:
+    async def start(self, **params: Any) -> CommandResponseDict:
         """Start training; keyword arguments become the command's params.
 
         Raises:
@@ -231,7 +234,7 @@ class CascorControlStream(BaseStream):
         """
         return await self.command("start", params or None)
 
-    async def stop(self) -> dict[str, Any]:
+    async def stop(self) -> CommandResponseDict:
         """Stop training.
 
         Raises:
@@ -239,7 +242,7 @@ class CascorControlStream(BaseStream):
         """
         return await self.command("stop")
 
-    async def pause(self) -> dict[str, Any]:
+    async def pause(self) -> CommandResponseDict:
         """Pause training.
 
         Raises:
@@ -247,7 +250,7 @@ class CascorControlStream(BaseStream):
         """
         return await self.command("pause")
 
-    async def resume(self) -> dict[str, Any]:
+    async def resume(self) -> CommandResponseDict:
         """Resume paused training.
 
         Raises:
@@ -255,7 +258,7 @@ class CascorControlStream(BaseStream):
         """
         return await self.command("resume")
 
-    async def reset(self) -> dict[str, Any]:
+    async def reset(self) -> CommandResponseDict:
         """Reset training.
 
         Raises:

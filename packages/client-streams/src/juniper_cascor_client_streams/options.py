@@ -34,7 +34,7 @@ from juniper_cascor_client_core.options import (
     positive_int,
     positive_number,
 )
-from juniper_cascor_client_streams._callbacks import Callback
+from juniper_cascor_client_streams._callbacks import DisconnectCallback, ReconnectCallback
 from juniper_cascor_client_streams._connection import ConnectionSettings
 from juniper_cascor_client_streams.reconnect import ReconnectPolicy
 
@@ -60,8 +60,8 @@ class StreamOptions(TypedDict, total=False):
     ping_interval: float | None
     idle_timeout: float | None
     reconnect: ReconnectPolicy | None
-    on_disconnect: Callback | None
-    on_reconnect: Callback | None
+    on_disconnect: DisconnectCallback | None
+    on_reconnect: ReconnectCallback | None
 
 
 _TIMEOUTS = ("open_timeout", "handshake_timeout", "close_timeout")

@@ -5,7 +5,7 @@ juniper-cascor 0.12 reports the training state in two spellings: upper case in
 ``state`` frames and ``initial_status.data.training_state.status`` (``Started``,
 ``Completed``...). Older servers and dashboards also used ``Running``/``Training`` for a run in
 progress and ``Complete`` for a finished one. :func:`normalize_state` maps all of them to the
-upper-case names of :data:`TRAINING_STATES`::
+upper-case names of :data:`TRAINING_STATES` (the function is client-core's)::
 
     >>> normalize_state("Completed")
     'COMPLETED'
@@ -18,29 +18,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from juniper_cascor_client_core.states import normalize_state
+
 __all__ = ["TRAINING_STATES", "normalize_state", "state_in_frame"]
 
 TRAINING_STATES: Final = ("STOPPED", "STARTED", "PAUSED", "COMPLETED", "FAILED", "INVESTIGATING")
 """The states of juniper-cascor 0.12's training state machine."""
-
-_LEGACY_NAMES: Final = {"RUNNING": "STARTED", "TRAINING": "STARTED", "COMPLETE": "COMPLETED"}
-
-
-def normalize_state(name: object) -> str | None:
-    """Return the upper-case name of a training state however it was spelled.
-
-    Any case is accepted and surrounding spaces are ignored; ``Running``/``Training`` become
-    ``STARTED`` and ``Complete`` becomes ``COMPLETED``. A name outside
-    :data:`TRAINING_STATES` is returned upper-cased, so a state added by a newer server still
-    compares consistently.
-
-    Returns:
-        The normalised name, or ``None`` when ``name`` is not a non-empty string.
-    """
-    if not isinstance(name, str) or not name.strip():
-        return None
-    key = name.strip().upper()
-    return _LEGACY_NAMES.get(key, key)
 
 
 def state_in_frame(frame: Mapping[str, Any]) -> str | None:

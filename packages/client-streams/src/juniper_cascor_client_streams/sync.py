@@ -21,22 +21,29 @@ import asyncio
 import logging
 from collections.abc import Coroutine, Iterator
 from types import TracebackType
-from typing import Any, Self, Unpack
+from typing import Any, Literal, Self, Unpack, overload
 
 from juniper_cascor_client_core import JuniperCascorClientError
 from juniper_cascor_client_core.defaults import DEFAULT_QUEUE_SIZE, DEFAULT_SET_PARAMS_TIMEOUT
 from juniper_cascor_client_streams._loop_thread import LoopThread
 from juniper_cascor_client_streams.control import CascorControlStream
-from juniper_cascor_client_streams.options import DEFAULT_WS_BASE_URL, StreamOptions
+from juniper_cascor_client_streams.options import StreamOptions
 from juniper_cascor_client_streams.queueing import QueuePolicy
-from juniper_cascor_client_streams.training import CascorTrainingStream, Message, MessageIterator
+from juniper_cascor_client_streams.responses import CommandResponseDict
+from juniper_cascor_client_streams.training import (
+    CascorTrainingStream,
+    Message,
+    MessageIterator,
+    MessageT,
+)
+from juniper_cascor_protocol.envelope import BaseEnvelope
 
 __all__ = ["BlockingControlStream", "iter_training"]
 
 logger = logging.getLogger("juniper_cascor_client_streams")
 
 
-async def _next_or_none(iterator: MessageIterator) -> Message | None:
+async def _next_or_none(iterator: MessageIterator[MessageT]) -> MessageT | None:
     """The next message, or ``None`` at the end (no message is ``None``)."""
     try:
         return await iterator.__anext__()
@@ -44,8 +51,50 @@ async def _next_or_none(iterator: MessageIterator) -> Message | None:
         return None
 
 
+@overload
 def iter_training(
-    base_url: str = DEFAULT_WS_BASE_URL,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    origin: str | None = None,
+    *,
+    timeout: float = 60.0,
+    typed: Literal[False] = False,
+    queue_size: int = DEFAULT_QUEUE_SIZE,
+    queue_policy: QueuePolicy = "block",
+    **options: Unpack[StreamOptions],
+) -> Iterator[dict[str, Any]]: ...
+
+
+@overload
+def iter_training(
+    base_url: str | None = None,
+    api_key: str | None = None,
+    origin: str | None = None,
+    *,
+    timeout: float = 60.0,
+    typed: Literal[True],
+    queue_size: int = DEFAULT_QUEUE_SIZE,
+    queue_policy: QueuePolicy = "block",
+    **options: Unpack[StreamOptions],
+) -> Iterator[BaseEnvelope]: ...
+
+
+@overload
+def iter_training(
+    base_url: str | None = None,
+    api_key: str | None = None,
+    origin: str | None = None,
+    *,
+    timeout: float = 60.0,
+    typed: bool,
+    queue_size: int = DEFAULT_QUEUE_SIZE,
+    queue_policy: QueuePolicy = "block",
+    **options: Unpack[StreamOptions],
+) -> Iterator[Message]: ...
+
+
+def iter_training(
+    base_url: str | None = None,
     api_key: str | None = None,
     origin: str | None = None,
     *,
@@ -61,14 +110,16 @@ def iter_training(
     generator is closed (``break`` out of a ``for`` loop closes it).
 
     Args:
-        base_url: Service URL, default ``ws://localhost:8200``.
+        base_url: Service URL; ``None`` reads ``JUNIPER_CASCOR_URL``, else
+            ``http://localhost:8200`` (as ``ws://``).
         api_key: Sent as ``X-API-Key``; ``None`` reads ``JUNIPER_CASCOR_API_KEY``.
         origin: ``Origin`` header; ``None`` reads ``JUNIPER_CASCOR_WS_ORIGIN``.
         timeout: Seconds each step (connecting, each message, closing) may wait.
         typed, queue_size, queue_policy, **options: As :class:`CascorTrainingStream`.
 
     Yields:
-        The messages, as :class:`CascorTrainingStream` delivers them.
+        The messages, as :class:`CascorTrainingStream` delivers them: ``dict[str, Any]``, or
+        ``BaseEnvelope`` with ``typed=True`` (the overloads tell a type checker which).
 
     Raises:
         JuniperCascorTimeoutError: When connecting or waiting for a message took longer
@@ -77,9 +128,9 @@ def iter_training(
         RuntimeError: When called from the private loop's own thread.
     """
     runner = LoopThread("cascor-training-loop")
-    stream: CascorTrainingStream | None = None
+    stream: CascorTrainingStream[Message] | None = None
 
-    async def create() -> CascorTrainingStream:
+    async def create() -> CascorTrainingStream[Message]:
         return CascorTrainingStream(
             base_url,
             api_key,
@@ -106,7 +157,8 @@ class BlockingControlStream:
     """A blocking ``/ws/control`` client; it connects on creation.
 
     Args:
-        base_url: Service URL, default ``ws://localhost:8200``.
+        base_url: Service URL; ``None`` reads ``JUNIPER_CASCOR_URL``, else
+            ``http://localhost:8200`` (as ``ws://``).
         api_key: Sent as ``X-API-Key``; ``None`` reads ``JUNIPER_CASCOR_API_KEY``.
         timeout: Default seconds for connecting, closing and each command's answer.
         connect_retries: Further connection attempts after a failed first one.
@@ -120,7 +172,7 @@ class BlockingControlStream:
 
     def __init__(
         self,
-        base_url: str = DEFAULT_WS_BASE_URL,
+        base_url: str | None = None,
         api_key: str | None = None,
         *,
         timeout: float = 10.0,
@@ -164,7 +216,7 @@ class BlockingControlStream:
         raise_on_error: bool | None = None,
         command_id: str | None = None,
         retry_rate_limited: bool | None = None,
-    ) -> dict[str, Any]:
+    ) -> CommandResponseDict:
         """Send a command and return its answer frame (see :meth:`CascorControlStream.command`).
 
         ``timeout`` bounds the wait for the answer; ``queued`` answers may extend it up to the
@@ -193,7 +245,7 @@ class BlockingControlStream:
         timeout: float = DEFAULT_SET_PARAMS_TIMEOUT,
         command_id: str | None = None,
         retry_rate_limited: bool | None = None,
-    ) -> dict[str, Any]:
+    ) -> CommandResponseDict:
         """Update runtime training parameters (see :meth:`CascorControlStream.set_params`).
 
         Raises:
@@ -207,7 +259,7 @@ class BlockingControlStream:
             retry_rate_limited=retry_rate_limited,
         )
 
-    def start(self, **params: Any) -> dict[str, Any]:
+    def start(self, **params: Any) -> CommandResponseDict:
         """Start training; keyword arguments become the command's params.
 
         Raises:
@@ -215,7 +267,7 @@ class BlockingControlStream:
         """
         return self.command("start", params or None)
 
-    def stop(self) -> dict[str, Any]:
+    def stop(self) -> CommandResponseDict:
         """Stop training.
 
         Raises:
@@ -223,7 +275,7 @@ class BlockingControlStream:
         """
         return self.command("stop")
 
-    def pause(self) -> dict[str, Any]:
+    def pause(self) -> CommandResponseDict:
         """Pause training.
 
         Raises:
@@ -231,7 +283,7 @@ class BlockingControlStream:
         """
         return self.command("pause")
 
-    def resume(self) -> dict[str, Any]:
+    def resume(self) -> CommandResponseDict:
         """Resume paused training.
 
         Raises:
@@ -239,7 +291,7 @@ class BlockingControlStream:
         """
         return self.command("resume")
 
-    def reset(self) -> dict[str, Any]:
+    def reset(self) -> CommandResponseDict:
         """Reset training.
 
         Raises:

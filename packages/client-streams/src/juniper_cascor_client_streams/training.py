@@ -21,14 +21,24 @@ tracking restarts when the server instance changes.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeAlias, TypeGuard, Unpack
+import sys
+from collections.abc import Awaitable
+from typing import Any, Generic, Literal, TypeAlias, TypeGuard, Unpack, overload
+
+if sys.version_info >= (3, 13):
+    from typing import TypeVar
+else:  # a TypeVar with a default (PEP 696)
+    from typing_extensions import TypeVar
 
 from juniper_cascor_client_core import JuniperCascorConnectionError
 from juniper_cascor_client_core.constants import WS_TRAINING_PATH
 from juniper_cascor_client_core.defaults import DEFAULT_QUEUE_SIZE
 from juniper_cascor_client_core.options import one_of, positive_int
-from juniper_cascor_client_streams._callbacks import Callback, invoke_callback
+from juniper_cascor_client_streams._callbacks import (
+    DataCallback,
+    LossCallback,
+    invoke_callback,
+)
 from juniper_cascor_client_streams._frames import (
     PONG_TEXT,
     Decoded,
@@ -40,14 +50,14 @@ from juniper_cascor_client_streams._frames import (
 from juniper_cascor_client_streams._stream import BaseStream
 from juniper_cascor_client_streams.chunks import ChunkError, ChunkReassembler
 from juniper_cascor_client_streams.hangup import HANGUP_POLL_INTERVAL, peer_hung_up
-from juniper_cascor_client_streams.losses import Loss, LossTracker
+from juniper_cascor_client_streams.losses import LossTracker
 from juniper_cascor_client_streams.metrics import (
     DROPPED_FRAMES_METRIC,
     MISSED_FRAMES_METRIC,
     POSSIBLE_LOSSES_METRIC,
     count,
 )
-from juniper_cascor_client_streams.options import DEFAULT_WS_BASE_URL, StreamOptions
+from juniper_cascor_client_streams.options import StreamOptions
 from juniper_cascor_client_streams.queueing import (
     QUEUE_POLICIES,
     MessageQueue,
@@ -64,6 +74,8 @@ __all__ = [
     "LossCallback",
     "Message",
     "MessageIterator",
+    "MessageT",
+    "TrainingStreamOptions",
 ]
 
 logger = logging.getLogger("juniper_cascor_client_streams")
@@ -71,16 +83,20 @@ logger = logging.getLogger("juniper_cascor_client_streams")
 Message: TypeAlias = dict[str, Any] | BaseEnvelope
 """A delivered message: the frame's dict, or its envelope model with ``typed=True``."""
 
+MessageT = TypeVar("MessageT", bound=Message, default=dict[str, Any])
+"""The type of the messages a stream delivers: ``dict[str, Any]`` (the default, and what
+``typed=False`` gives), ``BaseEnvelope`` (``typed=True``), or ``Message`` (a ``typed`` known
+only at run time)."""
+
+_OnData = TypeVar("_OnData", bound=DataCallback)
+_OnLoss = TypeVar("_OnLoss", bound=LossCallback)
+
 CALLBACK_TYPES = ("metrics", "state", "topology", "cascade_add", "event", "candidate_progress")
 """Message types that have an ``on_<type>`` callback."""
 
 SUPERSEDING_TYPES = frozenset({"metrics", "state", "topology"})
 """Message types whose newest frame makes the previous one stale: the ``"latest"`` queue
 policy keeps only the newest queued frame of each."""
-
-LossCallback: TypeAlias = Callable[[Loss], Any]
-"""An ``on_loss`` callback: called with each :class:`~.losses.Loss` (sync or async)."""
-
 
 _MAX_SEQ = 2**63 - 1
 
@@ -103,28 +119,39 @@ def _superseding_kind(message: Message) -> str | None:
     return kind if isinstance(kind, str) and kind in SUPERSEDING_TYPES else None
 
 
-def _callback_argument(message: Message) -> Any:
-    """What a callback receives: the message's ``data`` (``{}`` when it has none)."""
-    data = message.data if isinstance(message, BaseEnvelope) else message.get("data")
-    return {} if data is None else data
+def _callback_argument(message: Message) -> dict[str, Any]:
+    """What a callback receives: the message's ``data`` as a dict.
+
+    ``{}`` when the frame has no ``data`` object; the model's fields as sent when it is a typed
+    ``data`` model (``typed=True``; ``initial_metrics``, ``resume_ok``..., never the six
+    ``on_<type>`` types, whose ``data`` is a dict in both forms).
+    """
+    if isinstance(message, BaseEnvelope):
+        data = message.data
+        if data is None:
+            return {}
+        return data if isinstance(data, dict) else data.model_dump(exclude_unset=True)
+    found = message.get("data")
+    return found if isinstance(found, dict) else {}
 
 
-class MessageIterator:
-    """Async iterator over a training stream's messages.
+class MessageIterator(Generic[MessageT]):
+    """Async iterator over a training stream's messages (of its type: ``dict[str, Any]``, or
+    ``BaseEnvelope`` with ``typed=True``).
 
     Each message's callbacks run before it is returned. Cancelling ``__anext__`` while it
     waits for a message loses nothing; cancelling it while an async callback runs loses that
     message. :meth:`aclose` ends this iterator only (the stream stays connected).
     """
 
-    def __init__(self, stream: CascorTrainingStream) -> None:
+    def __init__(self, stream: CascorTrainingStream[MessageT]) -> None:
         self._stream = stream
         self._closed = False
 
-    def __aiter__(self) -> MessageIterator:
+    def __aiter__(self) -> MessageIterator[MessageT]:
         return self
 
-    async def __anext__(self) -> Message:
+    async def __anext__(self) -> MessageT:
         if self._closed:
             raise StopAsyncIteration
         stream = self._stream
@@ -141,7 +168,22 @@ class MessageIterator:
         self._closed = True
 
 
-class CascorTrainingStream(BaseStream):
+class TrainingStreamOptions(StreamOptions, total=False):
+    """The keyword options of :class:`CascorTrainingStream` besides ``auto_pong`` and ``typed``
+    (documented there), with the exact signature of each callback."""
+
+    queue_size: int
+    queue_policy: QueuePolicy
+    on_metrics: DataCallback | None
+    on_state: DataCallback | None
+    on_topology: DataCallback | None
+    on_cascade_add: DataCallback | None
+    on_event: DataCallback | None
+    on_candidate_progress: DataCallback | None
+    on_loss: LossCallback | None
+
+
+class CascorTrainingStream(BaseStream, Generic[MessageT]):
     """Async client of ``/ws/training``: iterate it, or run callbacks with :meth:`listen`.
 
     ::
@@ -155,12 +197,18 @@ class CascorTrainingStream(BaseStream):
     ``validation_loss``, ``validation_accuracy``, ``hidden_units``, ``phase`` and the
     classification metrics (``f1``, ``precision``, ``recall``, ``roc_auc``).
 
+    For a type checker the stream is generic in its message type: ``CascorTrainingStream(url)``
+    is a ``CascorTrainingStream[dict[str, Any]]`` (``message["data"]["epoch"]`` checks), and
+    ``CascorTrainingStream(url, typed=True)`` a ``CascorTrainingStream[BaseEnvelope]``.
+
     Args:
-        base_url: Service URL (``ws(s)://`` or ``http(s)://``), default ``ws://localhost:8200``.
+        base_url: Service URL (``ws(s)://`` or ``http(s)://``); ``None`` reads
+            ``JUNIPER_CASCOR_URL``, else ``http://localhost:8200`` (as ``ws://``).
         api_key: Sent as ``X-API-Key``; ``None`` reads ``JUNIPER_CASCOR_API_KEY``.
         origin: ``Origin`` header; ``None`` reads ``JUNIPER_CASCOR_WS_ORIGIN``.
         auto_pong: Ignored, with a ``DeprecationWarning`` (pings are always answered).
-        typed: Deliver envelope models instead of dicts.
+        typed: Deliver envelope models (``BaseEnvelope``) instead of dicts; fixed at
+            construction (the message type follows it).
         queue_size: Messages buffered between the reader and the consumer.
         queue_policy: ``"block"`` (backpressure), ``"drop_oldest"`` or ``"latest"`` (the
             newest ``metrics``, ``state`` and ``topology`` frames; see
@@ -169,8 +217,9 @@ class CascorTrainingStream(BaseStream):
             ``connections_lost``, ``is_connected``); the frames received before it are still
             delivered.
         on_metrics, on_state, on_topology, on_cascade_add, on_event, on_candidate_progress:
-            Callbacks called with the ``data`` of each message of their type (sync or async),
-            as the message is consumed (by iteration or :meth:`listen`).
+            Callbacks called with the ``data`` (a ``dict[str, Any]``, in both forms) of each
+            message of their type (sync or async), as the message is consumed (by iteration
+            or :meth:`listen`).
         on_loss: Called with a :class:`~juniper_cascor_client_streams.losses.Loss` each time
             frames are found missed or probably missed (sync or async), as it is noticed.
         **options: Connection options of :class:`BaseStream` (timeouts, ``max_size``,
@@ -185,9 +234,45 @@ class CascorTrainingStream(BaseStream):
     path = WS_TRAINING_PATH
     endpoint = "training"
 
+    @overload
+    def __init__(
+        self: CascorTrainingStream[dict[str, Any]],
+        base_url: str | None = None,
+        api_key: str | None = None,
+        origin: str | None = None,
+        *,
+        auto_pong: bool | None = None,
+        typed: Literal[False] = False,
+        **options: Unpack[TrainingStreamOptions],
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: CascorTrainingStream[BaseEnvelope],
+        base_url: str | None = None,
+        api_key: str | None = None,
+        origin: str | None = None,
+        *,
+        auto_pong: bool | None = None,
+        typed: Literal[True],
+        **options: Unpack[TrainingStreamOptions],
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: CascorTrainingStream[Message],
+        base_url: str | None = None,
+        api_key: str | None = None,
+        origin: str | None = None,
+        *,
+        auto_pong: bool | None = None,
+        typed: bool,
+        **options: Unpack[TrainingStreamOptions],
+    ) -> None: ...
+
     def __init__(
         self,
-        base_url: str = DEFAULT_WS_BASE_URL,
+        base_url: str | None = None,
         api_key: str | None = None,
         origin: str | None = None,
         *,
@@ -195,12 +280,12 @@ class CascorTrainingStream(BaseStream):
         typed: bool = False,
         queue_size: int = DEFAULT_QUEUE_SIZE,
         queue_policy: QueuePolicy = "block",
-        on_metrics: Callback | None = None,
-        on_state: Callback | None = None,
-        on_topology: Callback | None = None,
-        on_cascade_add: Callback | None = None,
-        on_event: Callback | None = None,
-        on_candidate_progress: Callback | None = None,
+        on_metrics: DataCallback | None = None,
+        on_state: DataCallback | None = None,
+        on_topology: DataCallback | None = None,
+        on_cascade_add: DataCallback | None = None,
+        on_event: DataCallback | None = None,
+        on_candidate_progress: DataCallback | None = None,
         on_loss: LossCallback | None = None,
         **options: Unpack[StreamOptions],
     ) -> None:
@@ -211,7 +296,7 @@ class CascorTrainingStream(BaseStream):
         self._queue = self._new_queue()
         self._started = False
         self._dropped_before = 0
-        self._callbacks: dict[str, list[Callback]] = {kind: [] for kind in CALLBACK_TYPES}
+        self._callbacks: dict[str, list[DataCallback]] = {kind: [] for kind in CALLBACK_TYPES}
         given = (on_metrics, on_state, on_topology, on_cascade_add, on_event, on_candidate_progress)
         for kind, callback in zip(CALLBACK_TYPES, given, strict=True):
             if callback is not None:
@@ -233,10 +318,10 @@ class CascorTrainingStream(BaseStream):
 
     # -- consuming ------------------------------------------------------------------------
 
-    def __aiter__(self) -> MessageIterator:
+    def __aiter__(self) -> MessageIterator[MessageT]:
         return MessageIterator(self)
 
-    def stream(self) -> MessageIterator:
+    def stream(self) -> MessageIterator[MessageT]:
         """Return an async iterator over the messages (what ``async for ... in stream`` uses).
 
         The callbacks of each message run as it is consumed. The iterator ends when the
@@ -288,36 +373,36 @@ class CascorTrainingStream(BaseStream):
 
     # -- callback registration (each returns the callback, so it works as a decorator) ----
 
-    def on(self, message_type: str, callback: Callback) -> Callback:
+    def on(self, message_type: str, callback: _OnData) -> _OnData:
         """Register ``callback``, called with the ``data`` of each message of ``message_type``."""
         self._callbacks.setdefault(message_type, []).append(callback)
         return callback
 
-    def on_metrics(self, callback: Callback) -> Callback:
+    def on_metrics(self, callback: _OnData) -> _OnData:
         """Register a ``metrics`` callback."""
         return self.on("metrics", callback)
 
-    def on_state(self, callback: Callback) -> Callback:
+    def on_state(self, callback: _OnData) -> _OnData:
         """Register a ``state`` callback."""
         return self.on("state", callback)
 
-    def on_topology(self, callback: Callback) -> Callback:
+    def on_topology(self, callback: _OnData) -> _OnData:
         """Register a ``topology`` callback."""
         return self.on("topology", callback)
 
-    def on_cascade_add(self, callback: Callback) -> Callback:
+    def on_cascade_add(self, callback: _OnData) -> _OnData:
         """Register a ``cascade_add`` callback."""
         return self.on("cascade_add", callback)
 
-    def on_event(self, callback: Callback) -> Callback:
+    def on_event(self, callback: _OnData) -> _OnData:
         """Register an ``event`` callback."""
         return self.on("event", callback)
 
-    def on_candidate_progress(self, callback: Callback) -> Callback:
+    def on_candidate_progress(self, callback: _OnData) -> _OnData:
         """Register a ``candidate_progress`` callback."""
         return self.on("candidate_progress", callback)
 
-    def on_loss(self, callback: LossCallback) -> LossCallback:
+    def on_loss(self, callback: _OnLoss) -> _OnLoss:
         """Register a callback called with each :class:`~.losses.Loss` as it is noticed."""
         self._loss_callbacks.append(callback)
         return callback
@@ -340,7 +425,7 @@ class CascorTrainingStream(BaseStream):
 
     # -- hooks ----------------------------------------------------------------------------
 
-    def _new_queue(self) -> MessageQueue[Message]:
+    def _new_queue(self) -> MessageQueue[MessageT]:
         return MessageQueue(
             self._queue_size,
             self._queue_policy,
@@ -488,14 +573,15 @@ class CascorTrainingStream(BaseStream):
         """Queue the message; return the wait for room when the queue cannot take it now."""
         if decoded.frame is None:
             return None
-        message = decoded.envelope if self.typed else decoded.frame
+        # ``typed`` decides MessageT (see the __init__ overloads); no cast call per frame
+        message: MessageT = decoded.envelope if self.typed else decoded.frame  # type: ignore[assignment]
         queue = self._queue
         if self._hung_up:
             queue.push(message)  # what is left of a connection that ended: bounded
             return None
         return None if queue.offer(message) else self._wait_for_room(message)
 
-    async def _wait_for_room(self, message: Message) -> None:
+    async def _wait_for_room(self, message: MessageT) -> None:
         """Wait for the queue to take ``message``, watching the connection meanwhile.
 
         Not reading the socket hides a server that hung up; so while waiting, the socket is
@@ -516,7 +602,7 @@ class CascorTrainingStream(BaseStream):
     def _finish(self, error: Exception | None) -> None:
         self._queue.close(error)
 
-    async def _next_message(self) -> Message:
+    async def _next_message(self) -> MessageT:
         if not self._started:
             raise JuniperCascorConnectionError(
                 "training stream is not connected: use 'async with' or await connect() first"

@@ -3,7 +3,8 @@
     >>> from juniper_cascor_client import JuniperCascorClient, CascorTrainingStream
     >>> from juniper_cascor_client import JuniperCascorClientError
 
-``JuniperCascorClient`` is the synchronous REST client (from juniper-cascor-client-rest);
+``JuniperCascorClient`` is the synchronous REST client (from juniper-cascor-client-rest;
+the types of its answers are in ``juniper_cascor_client.responses``);
 ``CascorTrainingStream`` and ``CascorControlStream`` are the async WebSocket streams, with
 ``iter_training`` and ``BlockingControlStream`` for synchronous code (from
 juniper-cascor-client-streams). Every exception of the hierarchy drawn in

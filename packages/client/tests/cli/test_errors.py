@@ -57,6 +57,17 @@ def test_connection_refused_exits_3_with_one_line(cli: Cli) -> None:
     assert error["type"] == "JuniperCascorConnectionError"
 
 
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_watch_against_a_dead_port_draws_nothing(cli: Cli, json_flag: list[str]) -> None:
+    """The connection is checked before the live display starts: no empty table."""
+    result = cli("watch", *json_flag, "--url", _refused_url())
+    result.assert_error(3, "connect")
+    if json_flag:
+        assert result.json()["error"]["code"] == "connection"
+    else:
+        assert result.stdout == ""
+
+
 def test_connection_refused_on_the_control_stream_exits_3(cli: Cli) -> None:
     cli("control", "stop", "--url", _refused_url()).assert_error(3, "/ws/control")
 

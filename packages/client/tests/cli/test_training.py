@@ -116,6 +116,31 @@ def test_watch_draws_a_table_and_summary(cli: Cli, cascor_server: FakeCascorServ
     assert re.search(r"metrics frames\s*│ 2 ", result.stdout), result.stdout
 
 
+@pytest.mark.cascor_server(scenario="xor_converged", **FAST_STREAM)
+def test_watch_on_a_finished_run_shows_its_final_state(
+    cli: Cli, cascor_server: FakeCascorServer
+) -> None:
+    """A finished run sends no more metrics: the display starts from the REST status."""
+    url = ("--url", cascor_server.http_url)
+    status = cli("status", "--json", *url).json()
+    epoch = status["training"]["training_state"]["current_epoch"]
+    assert epoch > 0
+    table = cli("watch", "--duration", "0.5", *url)
+    assert table.code == 0, table
+    assert "waiting for data" not in table.stdout
+    assert re.search(rf"Completed / Output\s.*epoch\s+{epoch}\b", table.stdout), table.stdout
+    assert re.search(rf"│\s+{epoch} │ output │", table.stdout)  # the latest epochs table
+    document = cli("watch", "--json", "--duration", "0.5", *url).json()
+    run = document["run"]
+    assert (run["status"], run["completion_reason"], run["epochs"]) == (
+        "Completed",
+        "early_stopped",
+        epoch,
+    )
+    assert run["final_loss"] == status["metrics"]["train_loss"]
+    assert (run["finished"], run["metrics_received"], document["metrics"]) == (False, 0, [])
+
+
 @pytest.mark.cascor_server(scenario="idle", **FAST_STREAM)
 def test_watch_stops_after_duration_on_an_idle_server(
     cli: Cli, cascor_server: FakeCascorServer
@@ -125,6 +150,10 @@ def test_watch_stops_after_duration_on_an_idle_server(
     run = result.json()["run"]
     assert run["finished"] is False
     assert run["metrics_received"] == 0
+
+
+def _control_requests(server: FakeCascorServer) -> list[object]:
+    return [r for r in server.requests if r.path == "/ws/control"]
 
 
 @pytest.mark.cascor_server(scenario="two_spiral_training")
@@ -142,13 +171,30 @@ def test_control_commands_and_their_exit_codes(cli: Cli, cascor_server: FakeCasc
         0.2,
         40,
     )
-    ignored = cli("control", "set-params", "no_such_param=1", "--json", *url)
-    assert ignored.code == 0, ignored  # the real server ignores unknown parameters
-    assert ignored.json()["result"]["applied"] == []
+    sent = len(_control_requests(cascor_server))
+    # The server would ignore an unknown parameter without a word: the command line names it.
+    refused = cli("control", "set-params", "no_such_param=1", "learning_rat=0.3", "--json", *url)
+    refused.assert_error(5, "unknown training parameters 'no_such_param'")
+    assert "'learning_rat' (did you mean 'learning_rate'" in refused.stderr
+    assert "the service's parameters are activation_function_name," in refused.stderr
+    assert refused.json()["error"]["code"] == "validation"
+    assert len(_control_requests(cascor_server)) == sent  # nothing was sent
+    assert cascor_server.state.params.learning_rate == 0.2
     stopped = cli("control", "stop", *url)
     assert stopped.code == 0, stopped
     assert "success" in stopped.stdout
     assert cascor_server.wait_until_idle(10)
+
+
+def test_demo_stops_the_run_at_its_time_limit(cli: Cli) -> None:
+    """The two spirals need thousands of paced epochs: the demo stops the run, waits until it
+    has stopped and reports it so."""
+    result = cli("demo", "--json", "--problem", "spiral", "--time-limit", "0.5")
+    assert result.code == 0, result
+    document = result.json()
+    assert document["stopped_at_time_limit"] is True
+    assert document["run"]["status"] == "Stopped"
+    assert document["run"]["metrics_received"] > 0
 
 
 def test_demo_trains_xor_and_writes_the_plot(cli: Cli, tmp_path: Path) -> None:

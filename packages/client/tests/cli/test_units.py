@@ -9,10 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from juniper_cascor_client.cli.commands.control import parse_assignment
+from juniper_cascor_client.cli.commands.control import parse_assignment, unknown_parameters
 from juniper_cascor_client.cli.exit_codes import ExitCode, exit_code_for, exit_codes_epilog
 from juniper_cascor_client.cli.follow import RunRecord, state_label
 from juniper_cascor_client.cli.output import format_field, format_percent, format_value
+from juniper_cascor_client.cli.plotting import boundary_figure
 from juniper_cascor_client.cli.progress import QuietRunView
 from juniper_cascor_client.cli.remote import boundary_grid, training_points
 from juniper_cascor_client_core.exceptions import (
@@ -124,6 +125,79 @@ def test_epilog_lists_every_exit_code() -> None:
     epilog = exit_codes_epilog()
     for code in ExitCode:
         assert f"  {code.value:<4} " in epilog
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (["learning_rate", "patience"], None),
+        (["learning_rat"], "unknown training parameter 'learning_rat' (did you mean "
+                           "'learning_rate'?)"),
+        (["bogus"], "unknown training parameter 'bogus'; the service's parameters are "
+                    "learning_rate, patience"),
+        (["bogus", "patienc"], "unknown training parameters 'bogus', 'patienc' (did you mean "
+                               "'patience'?); the service's parameters are learning_rate, "
+                               "patience"),
+    ],
+)  # fmt: skip
+def test_unknown_parameters_are_named(names: list[str], expected: str | None) -> None:
+    assert unknown_parameters(names, {"patience": 5, "learning_rate": 0.1}) == expected
+
+
+class _RecordingView(QuietRunView):
+    def __init__(self) -> None:
+        self.shown: list[tuple[str, dict[str, Any]]] = []
+
+    def metrics(self, data: Any) -> None:
+        self.shown.append(("metrics", dict(data)))
+
+    def state(self, data: Any) -> None:
+        self.shown.append(("state", dict(data)))
+
+
+_FINISHED_STATUS = {
+    "state_machine": {"status": "COMPLETED", "phase": "OUTPUT"},
+    "completion_reason": "early_stopped",
+}
+
+
+def test_a_seed_shows_the_state_machine_and_history_without_counting_them() -> None:
+    view = _RecordingView()
+    record = RunRecord()
+    history = [
+        {"epoch": 25, "loss": 0.3, "kind": "output_epoch"},
+        {"epoch": 4, "loss": 0.25, "accuracy": 1.0, "kind": "training_step"},
+    ]
+    record.seed(_FINISHED_STATUS, history, view)
+    assert view.shown[0] == ("state", _FINISHED_STATUS["state_machine"])
+    assert [data for kind, data in view.shown[1:]] == history
+    summary = record.summary()
+    assert (summary["status"], summary["completion_reason"], summary["epochs"]) == (
+        "Completed",
+        "early_stopped",
+        4,
+    )
+    assert (summary["finished"], summary["metrics_received"], list(record.recent)) == (
+        False,
+        0,
+        [],
+    )
+    # The server's own report on connect (its training_state, which says Failed for a
+    # completed 0.12 run) does not replace the state machine's.
+    _observe(record, {"type": "state", "data": {"status": "Failed", "phase": "Idle"}})
+    assert [kind for kind, _ in view.shown].count("state") == 1
+    assert not record.finished
+
+
+def test_a_new_run_after_a_seeded_final_state_is_followed_to_its_own_end() -> None:
+    record = RunRecord()
+    record.seed(_FINISHED_STATUS, [], QuietRunView())
+    _observe(record, _metrics(1, 0.5))  # the new run's first frame, before any state frame
+    assert record.running_seen
+    assert not record.finished
+    assert (record.status, record.completion_reason) == (None, None)
+    _observe(record, {"type": "state", "data": {"status": "Completed"}})
+    assert record.finished
 
 
 def _observe(record: RunRecord, *frames: dict[str, Any]) -> RunRecord:
@@ -292,3 +366,13 @@ def test_value_formatting() -> None:
     assert format_percent(None) == "-"
     assert format_field("modified", 0.0).startswith("1970-01-0")
     assert format_field("epoch", 1795428372.9) == "1.795e+09"
+
+
+def test_the_boundary_plot_has_its_title_once() -> None:
+    grid = boundary_grid({"grid_x": [[0, 1], [0, 1]], "grid_y": [[0, 0], [1, 1]],
+                          "predictions": [[0, 1], [1, 0]]})  # fmt: skip
+    figure = boundary_figure(grid, None, title="Decision boundary at http://127.0.0.1:1")
+    titles = [figure.get_suptitle(), *(text.get_text() for text in figure.texts)]
+    for axes in figure.axes:
+        titles += [axes.get_title(loc) for loc in ("left", "center", "right")]
+    assert [title for title in titles if title] == ["Decision boundary at http://127.0.0.1:1"]

@@ -9,6 +9,7 @@ command line makes of it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 from collections.abc import Iterator
@@ -71,12 +72,9 @@ async def _training_status(request: web.Request) -> web.Response:
     return web.json_response(TRAINING_STATUS)
 
 
-@pytest.fixture
-def replay_url() -> Iterator[str]:
-    """A loopback service answering ``/ws/training`` with :data:`RUN` and the training status."""
-    app = web.Application()
-    app.router.add_get("/ws/training", _training_stream)
-    app.router.add_get("/v1/training/status", _training_status)
+@contextlib.contextmanager
+def _serving(app: web.Application) -> Iterator[str]:
+    """Serve ``app`` on a loopback port in a thread; yields its URL."""
     loop = asyncio.new_event_loop()
     runner = web.AppRunner(app)
     loop.run_until_complete(runner.setup())
@@ -92,6 +90,16 @@ def replay_url() -> Iterator[str]:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=_START_DEADLINE)
         loop.close()
+
+
+@pytest.fixture
+def replay_url() -> Iterator[str]:
+    """A loopback service answering ``/ws/training`` with :data:`RUN` and the training status."""
+    app = web.Application()
+    app.router.add_get("/ws/training", _training_stream)
+    app.router.add_get("/v1/training/status", _training_status)
+    with _serving(app) as url:
+        yield url
 
 
 def test_a_completed_run_is_reported_completed(cli: Cli, replay_url: str) -> None:
@@ -114,3 +122,14 @@ def test_the_table_shows_the_outcome_and_numbers_units_by_index(cli: Cli, replay
     assert "Failed" not in result.stdout
     assert "+ hidden unit 1 installed" in result.stdout
     assert "early_stopped" in result.stdout
+
+
+def test_a_stream_that_cannot_open_draws_nothing(cli: Cli) -> None:
+    """The REST status answers but ``/ws/training`` does not upgrade (HTTP 404): the live
+    display never starts, so the error is not preceded by an empty table."""
+    app = web.Application()
+    app.router.add_get("/v1/training/status", _training_status)
+    with _serving(app) as url:
+        result = cli("watch", "--url", url)
+    result.assert_error(7, "/ws/training refused the WebSocket handshake")
+    assert result.stdout == ""

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 from juniper_cascor_client_core import JuniperCascorValidationError
 from juniper_cascor_client_core.constants import (
     ENDPOINT_EXPERIMENTAL_FUNCTIONS,
+)
+from juniper_cascor_client_rest.responses import (
+    ExperimentalFunctionsResponse,
+    ExperimentalFunctionsSetResponse,
 )
 from juniper_cascor_client_rest.routes.base import Requester
 
@@ -16,15 +20,17 @@ __all__ = ["AdminRoutes"]
 class AdminRoutes(Requester):
     """``GET|POST /admin/experimental_functions``."""
 
-    def get_experimental_functions(self) -> dict[str, Any]:
+    def get_experimental_functions(self) -> ExperimentalFunctionsResponse:
         """``GET /admin/experimental_functions``: ``{enabled}``.
 
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", ENDPOINT_EXPERIMENTAL_FUNCTIONS)
+        return cast(
+            ExperimentalFunctionsResponse, self.request("GET", ENDPOINT_EXPERIMENTAL_FUNCTIONS)
+        )
 
-    def set_experimental_functions(self, enabled: bool) -> dict[str, Any]:
+    def set_experimental_functions(self, enabled: bool) -> ExperimentalFunctionsSetResponse:
         """``POST /admin/experimental_functions``: open (``True``) or close the gate; the
         server answers ``{experimental_functions_enabled}``.
 
@@ -34,4 +40,7 @@ class AdminRoutes(Requester):
         """
         if not isinstance(enabled, bool):
             raise JuniperCascorValidationError(f"enabled must be a bool: {enabled!r}")
-        return self.request("POST", ENDPOINT_EXPERIMENTAL_FUNCTIONS, json={"enabled": enabled})
+        return cast(
+            ExperimentalFunctionsSetResponse,
+            self.request("POST", ENDPOINT_EXPERIMENTAL_FUNCTIONS, json={"enabled": enabled}),
+        )

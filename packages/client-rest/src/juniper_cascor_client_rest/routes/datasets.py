@@ -9,7 +9,7 @@ experimental functions are enabled (``set_experimental_functions(True)``), else
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from juniper_cascor_client_core.constants import (
     ENDPOINT_DATASET,
@@ -18,6 +18,16 @@ from juniper_cascor_client_core.constants import (
     ENDPOINT_TRAINING_DATASET,
     ENDPOINT_TRAINING_DATASET_LIVE,
     ENDPOINT_TRAINING_DATASET_PENDING,
+)
+from juniper_cascor_client_rest.responses import (
+    DatasetDataResponse,
+    DatasetResponse,
+    DatasetStagedResponse,
+    DatasetSwapsResponse,
+    LiveSwapCancelledResponse,
+    LiveSwapResponse,
+    PendingDatasetResponse,
+    StagedDatasetDiscardedResponse,
 )
 from juniper_cascor_client_rest.routes.base import Requester, compact
 
@@ -50,21 +60,21 @@ class DatasetRoutes(Requester):
     """``/dataset``, ``/dataset/data``, ``/training/dataset[/pending|/live]`` and
     ``/history/dataset_swaps``."""
 
-    def get_dataset(self) -> dict[str, Any]:
+    def get_dataset(self) -> DatasetResponse:
         """``GET /dataset``: sizes of the loaded data set (``loaded``, ``train_samples``...).
 
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", ENDPOINT_DATASET)
+        return cast(DatasetResponse, self.request("GET", ENDPOINT_DATASET))
 
-    def get_dataset_data(self) -> dict[str, Any]:
+    def get_dataset_data(self) -> DatasetDataResponse:
         """``GET /dataset/data``: the training samples, ``{train_x, train_y}``.
 
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", ENDPOINT_DATASET_DATA)
+        return cast(DatasetDataResponse, self.request("GET", ENDPOINT_DATASET_DATA))
 
     def stage_dataset(
         self,
@@ -76,7 +86,7 @@ class DatasetRoutes(Requester):
         n_spirals: int | None = None,
         n_squares: int | None = None,
         params: Mapping[str, Any] | None = None,
-    ) -> dict[str, Any]:
+    ) -> DatasetStagedResponse:
         """``POST /training/dataset``: stage the data set the next start trains on.
 
         Only the arguments that are not ``None`` are sent; with none, the staging is cleared.
@@ -98,23 +108,27 @@ class DatasetRoutes(Requester):
         body = _dataset_config(
             dataset_type, n_samples, noise, rotations, n_spirals, n_squares, params
         )
-        return self.request("POST", ENDPOINT_TRAINING_DATASET, json=body)
+        return cast(
+            DatasetStagedResponse, self.request("POST", ENDPOINT_TRAINING_DATASET, json=body)
+        )
 
-    def discard_staged_dataset(self) -> dict[str, Any]:
+    def discard_staged_dataset(self) -> StagedDatasetDiscardedResponse:
         """``DELETE /training/dataset``: forget the staged data set (``{status, discarded}``).
 
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("DELETE", ENDPOINT_TRAINING_DATASET)
+        return cast(
+            StagedDatasetDiscardedResponse, self.request("DELETE", ENDPOINT_TRAINING_DATASET)
+        )
 
-    def get_pending_dataset(self) -> dict[str, Any]:
+    def get_pending_dataset(self) -> PendingDatasetResponse:
         """``GET /training/dataset/pending``: ``{pending}``, the staged configuration or null.
 
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", ENDPOINT_TRAINING_DATASET_PENDING)
+        return cast(PendingDatasetResponse, self.request("GET", ENDPOINT_TRAINING_DATASET_PENDING))
 
     def swap_dataset_live(
         self,
@@ -126,7 +140,7 @@ class DatasetRoutes(Requester):
         n_spirals: int | None = None,
         n_squares: int | None = None,
         params: Mapping[str, Any] | None = None,
-    ) -> dict[str, Any]:
+    ) -> LiveSwapResponse:
         """``POST /training/dataset/live``: train on another data set now, without stopping.
 
         The arguments are those of :meth:`stage_dataset`; the new data must have the network's
@@ -141,9 +155,11 @@ class DatasetRoutes(Requester):
         body = _dataset_config(
             dataset_type, n_samples, noise, rotations, n_spirals, n_squares, params
         )
-        return self.request("POST", ENDPOINT_TRAINING_DATASET_LIVE, json=body)
+        return cast(
+            LiveSwapResponse, self.request("POST", ENDPOINT_TRAINING_DATASET_LIVE, json=body)
+        )
 
-    def cancel_live_swap(self) -> dict[str, Any]:
+    def cancel_live_swap(self) -> LiveSwapCancelledResponse:
         """``DELETE /training/dataset/live``: cancel a live swap in progress.
 
         Raises:
@@ -151,9 +167,11 @@ class DatasetRoutes(Requester):
             JuniperCascorNotFoundError: When no swap is in progress.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("DELETE", ENDPOINT_TRAINING_DATASET_LIVE)
+        return cast(
+            LiveSwapCancelledResponse, self.request("DELETE", ENDPOINT_TRAINING_DATASET_LIVE)
+        )
 
-    def get_dataset_swaps(self, since: str | None = None) -> dict[str, Any]:
+    def get_dataset_swaps(self, since: str | None = None) -> DatasetSwapsResponse:
         """``GET /history/dataset_swaps[?since=]``: ``{events}``, the live swaps so far.
 
         Args:
@@ -163,4 +181,6 @@ class DatasetRoutes(Requester):
             JuniperCascorClientError: As ``request()``.
         """
         params = None if since is None else {"since": since}
-        return self.request("GET", ENDPOINT_DATASET_SWAPS, params=params)
+        return cast(
+            DatasetSwapsResponse, self.request("GET", ENDPOINT_DATASET_SWAPS, params=params)
+        )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 from juniper_cascor_client_core.constants import (
     ENDPOINT_METRICS,
     ENDPOINT_METRICS_HISTORY,
     ENDPOINT_METRICS_TRANSPORT,
+)
+from juniper_cascor_client_rest.responses import (
+    LatestMetricsResponse,
+    MetricsHistoryResponse,
+    TransportMetricsResponse,
 )
 from juniper_cascor_client_rest.routes.base import Requester
 
@@ -17,15 +22,15 @@ __all__ = ["MetricsRoutes"]
 class MetricsRoutes(Requester):
     """``GET /metrics``, ``/metrics/history`` and ``/metrics/transport``."""
 
-    def get_metrics(self) -> dict[str, Any]:
+    def get_metrics(self) -> LatestMetricsResponse:
         """``GET /metrics``: the latest metrics (``train_loss``, ``train_accuracy``...).
 
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", ENDPOINT_METRICS)
+        return cast(LatestMetricsResponse, self.request("GET", ENDPOINT_METRICS))
 
-    def get_metrics_history(self, count: int | None = None) -> dict[str, Any]:
+    def get_metrics_history(self, count: int | None = None) -> MetricsHistoryResponse:
         """``GET /metrics/history[?count=]``: ``data`` is a list of metric entries, the last
         ``count`` when it is given.
 
@@ -34,13 +39,15 @@ class MetricsRoutes(Requester):
             JuniperCascorClientError: As ``request()``.
         """
         params = None if count is None else {"count": count}
-        return self.request("GET", ENDPOINT_METRICS_HISTORY, params=params)
+        return cast(
+            MetricsHistoryResponse, self.request("GET", ENDPOINT_METRICS_HISTORY, params=params)
+        )
 
-    def get_transport_metrics(self) -> dict[str, Any]:
+    def get_transport_metrics(self) -> TransportMetricsResponse:
         """``GET /metrics/transport``: counters of the ``/ws/training`` broadcaster
         (connections, sequence, replay buffer, bytes and messages sent...).
 
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", ENDPOINT_METRICS_TRANSPORT)
+        return cast(TransportMetricsResponse, self.request("GET", ENDPOINT_METRICS_TRANSPORT))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from juniper_cascor_client_core.constants import (
     ENDPOINT_DECISION_BOUNDARY,
@@ -21,6 +21,16 @@ from juniper_cascor_client_core.constants import (
     ENDPOINT_NETWORK_WEIGHTS,
 )
 from juniper_cascor_client_core.defaults import DEFAULT_DECISION_BOUNDARY_RESOLUTION
+from juniper_cascor_client_rest.responses import (
+    DecisionBoundaryResponse,
+    HiddenUnitAddedResponse,
+    HiddenUnitRemovedResponse,
+    NetworkDeletedResponse,
+    NetworkResponse,
+    NetworkStatsResponse,
+    TopologyResponse,
+    WeightsPatchedResponse,
+)
 from juniper_cascor_client_rest.routes.base import Requester, compact, path_index
 
 __all__ = ["NetworkRoutes"]
@@ -50,7 +60,7 @@ class NetworkRoutes(Requester):
         optimizer_type: str | None = None,
         activation_function_name: str | None = None,
         **extra: Any,
-    ) -> dict[str, Any]:
+    ) -> NetworkResponse:
         """``POST /network``: create a network. Only the arguments that are not ``None`` are sent.
 
         Keys in ``extra`` are forwarded as they are (for options newer than this client), and a
@@ -83,42 +93,45 @@ class NetworkRoutes(Requester):
                 "create_network: forwarding keys this client does not know: %s",
                 ", ".join(forwarded),
             )
-        return self.request("POST", ENDPOINT_NETWORK, json=compact({**named, **extra}))
+        return cast(
+            NetworkResponse,
+            self.request("POST", ENDPOINT_NETWORK, json=compact({**named, **extra})),
+        )
 
-    def get_network(self) -> dict[str, Any]:
+    def get_network(self) -> NetworkResponse:
         """``GET /network``: ``{uuid, input_size, output_size, hidden_units, ...}``.
 
         Raises:
             JuniperCascorNotFoundError: When no network exists.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", ENDPOINT_NETWORK)
+        return cast(NetworkResponse, self.request("GET", ENDPOINT_NETWORK))
 
-    def delete_network(self) -> dict[str, Any]:
+    def delete_network(self) -> NetworkDeletedResponse:
         """``DELETE /network``: ``{deleted}``.
 
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("DELETE", ENDPOINT_NETWORK)
+        return cast(NetworkDeletedResponse, self.request("DELETE", ENDPOINT_NETWORK))
 
-    def get_topology(self) -> dict[str, Any]:
+    def get_topology(self) -> TopologyResponse:
         """``GET /network/topology``: hidden units, output weights and bias.
 
         Raises:
             JuniperCascorNotFoundError: When no network exists.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", ENDPOINT_NETWORK_TOPOLOGY)
+        return cast(TopologyResponse, self.request("GET", ENDPOINT_NETWORK_TOPOLOGY))
 
-    def get_statistics(self) -> dict[str, Any]:
+    def get_statistics(self) -> NetworkStatsResponse:
         """``GET /network/stats``: output-weight statistics and the hidden-unit count.
 
         Raises:
             JuniperCascorNotFoundError: When no network exists.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", ENDPOINT_NETWORK_STATS)
+        return cast(NetworkStatsResponse, self.request("GET", ENDPOINT_NETWORK_STATS))
 
     def patch_network_weights(
         self,
@@ -128,7 +141,7 @@ class NetworkRoutes(Requester):
         values: Sequence[Any],
         hidden_unit_index: int | None = None,
         dtype: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> WeightsPatchedResponse:
         """``PATCH /network/weights``: replace one group of weights, whole.
 
         Args:
@@ -154,7 +167,9 @@ class NetworkRoutes(Requester):
                 "dtype": dtype,
             }
         )
-        return self.request("PATCH", ENDPOINT_NETWORK_WEIGHTS, json=body)
+        return cast(
+            WeightsPatchedResponse, self.request("PATCH", ENDPOINT_NETWORK_WEIGHTS, json=body)
+        )
 
     def add_hidden_unit(
         self,
@@ -163,7 +178,7 @@ class NetworkRoutes(Requester):
         bias: float | None = None,
         activation: str | None = None,
         position: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> HiddenUnitAddedResponse:
         """``POST /network/hidden-units``: append a unit whose output weights start at zero.
 
         Args:
@@ -181,9 +196,9 @@ class NetworkRoutes(Requester):
         body = compact(
             {"weights": weights, "bias": bias, "activation": activation, "position": position}
         )
-        return self.request("POST", ENDPOINT_HIDDEN_UNITS, json=body)
+        return cast(HiddenUnitAddedResponse, self.request("POST", ENDPOINT_HIDDEN_UNITS, json=body))
 
-    def remove_hidden_unit(self, idx: int) -> dict[str, Any]:
+    def remove_hidden_unit(self, idx: int) -> HiddenUnitRemovedResponse:
         """``DELETE /network/hidden-units/{idx}``: remove a unit; the later ones move down.
 
         Raises:
@@ -193,11 +208,11 @@ class NetworkRoutes(Requester):
             JuniperCascorClientError: As ``request()``.
         """
         path = ENDPOINT_HIDDEN_UNIT_BY_INDEX_TEMPLATE.format(idx=path_index(idx, "idx"))
-        return self.request("DELETE", path)
+        return cast(HiddenUnitRemovedResponse, self.request("DELETE", path))
 
     def get_decision_boundary(
         self, resolution: int = DEFAULT_DECISION_BOUNDARY_RESOLUTION
-    ) -> dict[str, Any]:
+    ) -> DecisionBoundaryResponse:
         """``GET /decision-boundary?resolution=``: the network's output over a grid of the first
         two inputs (``grid_x``, ``grid_y``, ``predictions``...); the server accepts 5 to 200.
 
@@ -206,4 +221,7 @@ class NetworkRoutes(Requester):
             JuniperCascorNotFoundError: Without a network or training data.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", ENDPOINT_DECISION_BOUNDARY, params={"resolution": resolution})
+        return cast(
+            DecisionBoundaryResponse,
+            self.request("GET", ENDPOINT_DECISION_BOUNDARY, params={"resolution": resolution}),
+        )

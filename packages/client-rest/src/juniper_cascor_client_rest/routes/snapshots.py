@@ -12,7 +12,7 @@ Snapshot ids must match ``^[A-Za-z0-9_-]{1,128}$``; any other id is refused with
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from juniper_cascor_client_core.constants import (
     ENDPOINT_SNAPSHOT_BY_ID_TEMPLATE,
@@ -25,6 +25,15 @@ from juniper_cascor_client_core.constants import (
     ENDPOINT_SNAPSHOTS,
 )
 from juniper_cascor_client_rest.paths import snapshot_segment
+from juniper_cascor_client_rest.responses import (
+    DatasetSwapsResponse,
+    ReplayControlResponse,
+    ReplayOpenedResponse,
+    SnapshotListResponse,
+    SnapshotLoadedResponse,
+    SnapshotResponse,
+    SnapshotSavedResponse,
+)
 from juniper_cascor_client_rest.routes.base import Requester, compact
 
 __all__ = ["SnapshotRoutes"]
@@ -34,23 +43,26 @@ class SnapshotRoutes(Requester):
     """``/snapshots``, ``/snapshots/{id}``, ``/snapshots/{id}/history/dataset_swaps``,
     ``/snapshots/{id}/restore|retrain|resume|replay`` and ``/snapshots/{id}/replay/control``."""
 
-    def save_snapshot(self, description: str = "") -> dict[str, Any]:
+    def save_snapshot(self, description: str = "") -> SnapshotSavedResponse:
         """``POST /snapshots`` with ``{"description": description}``: ``{id, path, ...}``.
 
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("POST", ENDPOINT_SNAPSHOTS, json={"description": description})
+        return cast(
+            SnapshotSavedResponse,
+            self.request("POST", ENDPOINT_SNAPSHOTS, json={"description": description}),
+        )
 
-    def list_snapshots(self) -> dict[str, Any]:
+    def list_snapshots(self) -> SnapshotListResponse:
         """``GET /snapshots``: ``data`` lists ``{id, path, size_bytes, modified}``.
 
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", ENDPOINT_SNAPSHOTS)
+        return cast(SnapshotListResponse, self.request("GET", ENDPOINT_SNAPSHOTS))
 
-    def get_snapshot(self, snapshot_id: str) -> dict[str, Any]:
+    def get_snapshot(self, snapshot_id: str) -> SnapshotResponse:
         """``GET /snapshots/{snapshot_id}``: ``{id, path, size_bytes, modified}``.
 
         Raises:
@@ -58,9 +70,12 @@ class SnapshotRoutes(Requester):
             JuniperCascorNotFoundError: When there is no such snapshot.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", _snapshot_path(ENDPOINT_SNAPSHOT_BY_ID_TEMPLATE, snapshot_id))
+        return cast(
+            SnapshotResponse,
+            self.request("GET", _snapshot_path(ENDPOINT_SNAPSHOT_BY_ID_TEMPLATE, snapshot_id)),
+        )
 
-    def get_snapshot_dataset_swaps(self, snapshot_id: str) -> dict[str, Any]:
+    def get_snapshot_dataset_swaps(self, snapshot_id: str) -> DatasetSwapsResponse:
         """``GET /snapshots/{snapshot_id}/history/dataset_swaps``: ``{events}`` saved with it.
 
         Raises:
@@ -69,9 +84,9 @@ class SnapshotRoutes(Requester):
             JuniperCascorClientError: As ``request()``.
         """
         path = _snapshot_path(ENDPOINT_SNAPSHOT_DATASET_SWAPS_TEMPLATE, snapshot_id)
-        return self.request("GET", path)
+        return cast(DatasetSwapsResponse, self.request("GET", path))
 
-    def load_snapshot(self, snapshot_id: str) -> dict[str, Any]:
+    def load_snapshot(self, snapshot_id: str) -> SnapshotLoadedResponse:
         """``POST /snapshots/{snapshot_id}/restore``: restore it and investigate it
         (``fsm_state: "INVESTIGATING"``).
 
@@ -82,9 +97,11 @@ class SnapshotRoutes(Requester):
             JuniperCascorConflictError: While training runs.
             JuniperCascorClientError: As ``request()``.
         """
-        return self._load(ENDPOINT_SNAPSHOT_RESTORE_TEMPLATE, snapshot_id)
+        return cast(
+            SnapshotLoadedResponse, self._load(ENDPOINT_SNAPSHOT_RESTORE_TEMPLATE, snapshot_id)
+        )
 
-    def retrain_from_snapshot(self, snapshot_id: str) -> dict[str, Any]:
+    def retrain_from_snapshot(self, snapshot_id: str) -> SnapshotLoadedResponse:
         """``POST /snapshots/{snapshot_id}/retrain``: keep its network, drop its history, and
         be ready to start (``fsm_state: "STOPPED"``).
 
@@ -94,9 +111,11 @@ class SnapshotRoutes(Requester):
             JuniperCascorConflictError: While training runs (a replay: also while replaying).
             JuniperCascorClientError: As ``request()``.
         """
-        return self._load(ENDPOINT_SNAPSHOT_RETRAIN_TEMPLATE, snapshot_id)
+        return cast(
+            SnapshotLoadedResponse, self._load(ENDPOINT_SNAPSHOT_RETRAIN_TEMPLATE, snapshot_id)
+        )
 
-    def resume_from_snapshot(self, snapshot_id: str) -> dict[str, Any]:
+    def resume_from_snapshot(self, snapshot_id: str) -> SnapshotLoadedResponse:
         """``POST /snapshots/{snapshot_id}/resume``: be ready to continue training where it
         ended (``resume_point_epoch``).
 
@@ -106,9 +125,11 @@ class SnapshotRoutes(Requester):
             JuniperCascorConflictError: While training runs (a replay: also while replaying).
             JuniperCascorClientError: As ``request()``.
         """
-        return self._load(ENDPOINT_SNAPSHOT_RESUME_TEMPLATE, snapshot_id)
+        return cast(
+            SnapshotLoadedResponse, self._load(ENDPOINT_SNAPSHOT_RESUME_TEMPLATE, snapshot_id)
+        )
 
-    def replay_snapshot(self, snapshot_id: str) -> dict[str, Any]:
+    def replay_snapshot(self, snapshot_id: str) -> ReplayOpenedResponse:
         """``POST /snapshots/{snapshot_id}/replay``: open a paused replay of its history
         (``session``: length, range, speed, time index...).
 
@@ -118,7 +139,9 @@ class SnapshotRoutes(Requester):
             JuniperCascorConflictError: While training runs (a replay: also while replaying).
             JuniperCascorClientError: As ``request()``.
         """
-        return self._load(ENDPOINT_SNAPSHOT_REPLAY_TEMPLATE, snapshot_id)
+        return cast(
+            ReplayOpenedResponse, self._load(ENDPOINT_SNAPSHOT_REPLAY_TEMPLATE, snapshot_id)
+        )
 
     def control_replay(
         self,
@@ -129,7 +152,7 @@ class SnapshotRoutes(Requester):
         value: float | None = None,
         start: int | None = None,
         end: int | None = None,
-    ) -> dict[str, Any]:
+    ) -> ReplayControlResponse:
         """``POST /snapshots/{snapshot_id}/replay/control``: drive the open replay.
 
         Args:
@@ -151,7 +174,7 @@ class SnapshotRoutes(Requester):
             {"action": action, "time_index": time_index, "value": value, "start": start, "end": end}
         )
         path = _snapshot_path(ENDPOINT_SNAPSHOT_REPLAY_CONTROL_TEMPLATE, snapshot_id)
-        return self.request("POST", path, json=body)
+        return cast(ReplayControlResponse, self.request("POST", path, json=body))
 
     def _load(self, template: str, snapshot_id: str) -> dict[str, Any]:
         return self.request("POST", _snapshot_path(template, snapshot_id))

@@ -9,7 +9,7 @@ are always accepted.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from juniper_cascor_client_core.constants import (
     ENDPOINT_TRAINING_METRICS_CLEAR,
@@ -21,6 +21,14 @@ from juniper_cascor_client_core.constants import (
     ENDPOINT_TRAINING_START,
     ENDPOINT_TRAINING_STATUS,
     ENDPOINT_TRAINING_STOP,
+)
+from juniper_cascor_client_rest.responses import (
+    ControlResponse,
+    MetricsClearedResponse,
+    MetricsRestoredResponse,
+    ParamsUpdateResponse,
+    TrainingParamsResponse,
+    TrainingStatusResponse,
 )
 from juniper_cascor_client_rest.routes.base import Requester, compact
 
@@ -39,7 +47,7 @@ class TrainingRoutes(Requester):
         params: Mapping[str, Any] | None = None,
         *,
         start_fresh: bool = False,
-    ) -> dict[str, Any]:
+    ) -> ControlResponse:
         """``POST /training/start``; the body holds only the arguments that are not ``None``.
 
         Args:
@@ -65,52 +73,52 @@ class TrainingRoutes(Requester):
                 "start_fresh": True if start_fresh else None,
             }
         )
-        return self.request("POST", ENDPOINT_TRAINING_START, json=body)
+        return cast(ControlResponse, self.request("POST", ENDPOINT_TRAINING_START, json=body))
 
-    def stop_training(self) -> dict[str, Any]:
+    def stop_training(self) -> ControlResponse:
         """``POST /training/stop`` (no body); accepted in any state.
 
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("POST", ENDPOINT_TRAINING_STOP)
+        return cast(ControlResponse, self.request("POST", ENDPOINT_TRAINING_STOP))
 
-    def pause_training(self) -> dict[str, Any]:
+    def pause_training(self) -> ControlResponse:
         """``POST /training/pause`` (no body).
 
         Raises:
             JuniperCascorConflictError: When training is not running.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("POST", ENDPOINT_TRAINING_PAUSE)
+        return cast(ControlResponse, self.request("POST", ENDPOINT_TRAINING_PAUSE))
 
-    def resume_training(self) -> dict[str, Any]:
+    def resume_training(self) -> ControlResponse:
         """``POST /training/resume`` (no body).
 
         Raises:
             JuniperCascorConflictError: When training is not paused.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("POST", ENDPOINT_TRAINING_RESUME)
+        return cast(ControlResponse, self.request("POST", ENDPOINT_TRAINING_RESUME))
 
-    def reset_training(self) -> dict[str, Any]:
+    def reset_training(self) -> ControlResponse:
         """``POST /training/reset`` (no body): back to ``STOPPED``, leaving any snapshot.
 
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("POST", ENDPOINT_TRAINING_RESET)
+        return cast(ControlResponse, self.request("POST", ENDPOINT_TRAINING_RESET))
 
-    def clear_metrics(self) -> dict[str, Any]:
+    def clear_metrics(self) -> MetricsClearedResponse:
         """``POST /training/metrics/clear``: forget the metrics history, undoably
         (``{cleared_count, status, undo_available}``).
 
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("POST", ENDPOINT_TRAINING_METRICS_CLEAR)
+        return cast(MetricsClearedResponse, self.request("POST", ENDPOINT_TRAINING_METRICS_CLEAR))
 
-    def undo_clear_metrics(self) -> dict[str, Any]:
+    def undo_clear_metrics(self) -> MetricsRestoredResponse:
         """``POST /training/metrics/clear/undo``: bring back the history the last clear forgot.
 
         Raises:
@@ -118,24 +126,26 @@ class TrainingRoutes(Requester):
                 run started since).
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("POST", ENDPOINT_TRAINING_METRICS_CLEAR_UNDO)
+        return cast(
+            MetricsRestoredResponse, self.request("POST", ENDPOINT_TRAINING_METRICS_CLEAR_UNDO)
+        )
 
-    def get_training_status(self) -> dict[str, Any]:
+    def get_training_status(self) -> TrainingStatusResponse:
         """``GET /training/status``: ``data.training_active``, ``data.state_machine``...
 
         Raises:
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", ENDPOINT_TRAINING_STATUS)
+        return cast(TrainingStatusResponse, self.request("GET", ENDPOINT_TRAINING_STATUS))
 
-    def get_training_params(self) -> dict[str, Any]:
+    def get_training_params(self) -> TrainingParamsResponse:
         """``GET /training/params``: the current training parameters.
 
         Raises:
             JuniperCascorNotFoundError: When no network exists.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", ENDPOINT_TRAINING_PARAMS)
+        return cast(TrainingParamsResponse, self.request("GET", ENDPOINT_TRAINING_PARAMS))
 
     def update_params(
         self,
@@ -163,7 +173,7 @@ class TrainingRoutes(Requester):
         selected_candidates: int | None = None,
         top_candidates: int | None = None,
         random_candidates: int | None = None,
-    ) -> dict[str, Any]:
+    ) -> ParamsUpdateResponse:
         """``PATCH /training/params``: change parameters, also while training runs.
 
         The body is ``params`` (sent as given) updated with the keyword arguments that are not
@@ -200,4 +210,6 @@ class TrainingRoutes(Requester):
             "random_candidates": random_candidates,
         }
         body = {**(params or {}), **compact(named)}
-        return self.request("PATCH", ENDPOINT_TRAINING_PARAMS, json=body)
+        return cast(
+            ParamsUpdateResponse, self.request("PATCH", ENDPOINT_TRAINING_PARAMS, json=body)
+        )

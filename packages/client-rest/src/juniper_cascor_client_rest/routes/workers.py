@@ -6,7 +6,7 @@ Worker ids must match ``^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$``; any other id is ref
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 from juniper_cascor_client_core.constants import (
     ENDPOINT_WORKER_BY_ID_TEMPLATE,
@@ -14,6 +14,11 @@ from juniper_cascor_client_core.constants import (
     ENDPOINT_WORKERS_STATS,
 )
 from juniper_cascor_client_rest.paths import worker_segment
+from juniper_cascor_client_rest.responses import (
+    WorkerListResponse,
+    WorkerResponse,
+    WorkerStatsResponse,
+)
 from juniper_cascor_client_rest.routes.base import Requester
 
 __all__ = ["WorkerRoutes"]
@@ -22,25 +27,25 @@ __all__ = ["WorkerRoutes"]
 class WorkerRoutes(Requester):
     """``GET /workers``, ``/workers/stats`` and ``/workers/{id}``."""
 
-    def list_workers(self) -> dict[str, Any]:
+    def list_workers(self) -> WorkerListResponse:
         """``GET /workers``: ``{workers: [...], count}``.
 
         Raises:
             JuniperCascorServiceUnavailableError: When the worker system is off.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", ENDPOINT_WORKERS)
+        return cast(WorkerListResponse, self.request("GET", ENDPOINT_WORKERS))
 
-    def get_worker_stats(self) -> dict[str, Any]:
+    def get_worker_stats(self) -> WorkerStatsResponse:
         """``GET /workers/stats``: counts of idle, busy and stale workers, task totals...
 
         Raises:
             JuniperCascorServiceUnavailableError: When the worker system is off.
             JuniperCascorClientError: As ``request()``.
         """
-        return self.request("GET", ENDPOINT_WORKERS_STATS)
+        return cast(WorkerStatsResponse, self.request("GET", ENDPOINT_WORKERS_STATS))
 
-    def get_worker(self, worker_id: str) -> dict[str, Any]:
+    def get_worker(self, worker_id: str) -> WorkerResponse:
         """``GET /workers/{worker_id}``: one worker's record.
 
         Raises:
@@ -50,4 +55,4 @@ class WorkerRoutes(Requester):
             JuniperCascorClientError: As ``request()``.
         """
         path = ENDPOINT_WORKER_BY_ID_TEMPLATE.format(worker_id=worker_segment(worker_id))
-        return self.request("GET", path)
+        return cast(WorkerResponse, self.request("GET", path))

@@ -2,10 +2,8 @@
 
 argparse (standard library) rather than click: the command line needs nothing argparse lacks
 (sub-commands, typed options, an epilog), and the stack stays free of another dependency.
-
-Global options are accepted before or after the sub-command (``juniper-cascor --json status``
-and ``juniper-cascor status --json`` are the same): each sub-parser repeats them with a
-suppressed default, so a value given at either place wins and none is reset.
+The options shared by the sub-commands, and where they apply, are in
+:mod:`~juniper_cascor_client.cli.options`.
 """
 
 from __future__ import annotations
@@ -19,17 +17,20 @@ from typing import Protocol
 
 from juniper_cascor_client._version import __version__
 from juniper_cascor_client.cli.commands import REGISTRARS
-from juniper_cascor_client.cli.commands._base import positive_float
-from juniper_cascor_client.cli.context import URL_ENV, Context
+from juniper_cascor_client.cli.context import Context
 from juniper_cascor_client.cli.exit_codes import (
     ExitCode,
     exit_code_for,
     exit_codes_epilog,
     print_error,
 )
-from juniper_cascor_client_core import WS_ORIGIN_ENV
-from juniper_cascor_client_core.constants import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
-from juniper_cascor_client_core.credentials import API_KEY_ENV
+from juniper_cascor_client.cli.logs import configure_logging
+from juniper_cascor_client.cli.options import (
+    SharedOptions,
+    add_connection_options,
+    add_output_options,
+    finish_options,
+)
 from juniper_cascor_client_core.exceptions import JuniperCascorClientError
 
 __all__ = ["Handler", "build_parser", "run"]
@@ -46,61 +47,25 @@ class Handler(Protocol):
     def __call__(self, args: argparse.Namespace, ctx: Context, /) -> int: ...
 
 
-def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
-    def default(value: object) -> object:
-        return argparse.SUPPRESS if suppress else value
-
-    group = parser.add_argument_group("global options")
-    group.add_argument(
-        "--url",
-        default=default(None),
-        help=f"service base URL (default: ${URL_ENV} or {DEFAULT_BASE_URL})",
-    )
-    group.add_argument(
-        "--api-key",
-        default=default(None),
-        metavar="KEY",
-        help=f"API key sent as X-API-Key (default: ${API_KEY_ENV}); never printed",
-    )
-    group.add_argument(
-        "--origin",
-        default=default(None),
-        help=(
-            f"Origin header of the WebSocket streams (default: ${WS_ORIGIN_ENV}; '' sends "
-            "none); juniper-cascor refuses /ws/control without one on its allowlist, "
-            "e.g. http://localhost:8050"
-        ),
-    )
-    group.add_argument(
-        "--json",
-        action="store_true",
-        default=default(False),
-        help="print one JSON document on stdout instead of tables and progress bars",
-    )
-    group.add_argument(
-        "--timeout",
-        type=positive_float,
-        default=default(DEFAULT_TIMEOUT),
-        metavar="SECONDS",
-        help=f"timeout of each request and command (default: {DEFAULT_TIMEOUT:g})",
-    )
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The full parser, with every sub-command registered."""
     parser = argparse.ArgumentParser(
         prog=PROG,
-        description="Train, watch and control juniper-cascor networks.",
+        description=(
+            "Train, watch and control juniper-cascor networks.\n\n"
+            "The connection options apply to the commands that talk to a service (not to\n"
+            "demo and serve-fake). Every option may also follow the command name."
+        ),
         epilog=exit_codes_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    _add_global_options(parser, suppress=False)
-    common = argparse.ArgumentParser(add_help=False)
-    _add_global_options(common, suppress=True)
+    add_output_options(parser)
+    add_connection_options(parser)
+    shared = SharedOptions.create()
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     for register in REGISTRARS:
-        register(commands, common)
+        register(commands, shared)
     return parser
 
 
@@ -113,7 +78,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     ``server_code`` (the server's error code, or ``null``), ``type`` and ``message``).
     Anything else is a bug and keeps its traceback.
     """
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    finish_options(parser, args)
+    configure_logging(args.verbose)
     handler: Handler = args.handler
     try:
         return handler(args, Context.from_args(args))

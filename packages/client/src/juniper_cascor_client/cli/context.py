@@ -8,13 +8,15 @@ from dataclasses import dataclass
 
 from juniper_cascor_client.cli.output import Output
 from juniper_cascor_client_core import WS_ORIGIN_ENV
-from juniper_cascor_client_core.constants import DEFAULT_BASE_URL
-from juniper_cascor_client_core.urls import http_base_url, redact_url, websocket_base_url
+from juniper_cascor_client_core.urls import (
+    http_base_url,
+    redact_url,
+    resolve_base_url,
+    websocket_base_url,
+)
 from juniper_cascor_client_rest import JuniperCascorClient
 
-__all__ = ["CLI_RETRIES", "URL_ENV", "Context"]
-
-URL_ENV = "JUNIPER_CASCOR_URL"
+__all__ = ["CLI_RETRIES", "Context"]
 
 CLI_RETRIES = 1
 """Retries of a failed REST request made by the command line (the library default is 3)."""
@@ -44,7 +46,7 @@ class Context:
         Raises:
             JuniperCascorConfigurationError: When the URL is malformed.
         """
-        url = args.url or os.environ.get(URL_ENV) or DEFAULT_BASE_URL
+        url = resolve_base_url(args.url or None)
         if args.origin is not None:
             os.environ[WS_ORIGIN_ENV] = args.origin
         return cls(

@@ -1,8 +1,10 @@
 """Following a training run over ``/ws/training`` until a stop condition.
 
-:func:`follow_training` subscribes with a real :class:`CascorTrainingStream`, optionally starts
-training once subscribed (so no frame of the new run is missed), feeds every relevant frame to a
-:class:`RunView` and to a :class:`RunRecord`, and returns when one of these happens:
+:func:`follow_training` subscribes with a real :class:`CascorTrainingStream`, tells the
+:class:`RunView` once the stream is open (so nothing is drawn for a server that cannot be
+reached), optionally starts training once subscribed (so no frame of the new run is missed),
+feeds every relevant frame to the view and to a :class:`RunRecord`, and returns when one of these
+happens:
 
 * ``count`` live ``metrics`` frames were received (``initial_metrics`` replays do not count);
 * ``duration`` seconds passed;
@@ -19,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -77,6 +79,9 @@ def is_step(data: Frame) -> bool:
 class RunView(Protocol):
     """Receives the frames of a followed run as they arrive (e.g. to draw a progress bar)."""
 
+    def opened(self) -> None:
+        """The stream is open: the view may start drawing."""
+
     def metrics(self, data: Frame) -> None:
         """One epoch's metrics."""
 
@@ -93,6 +98,9 @@ class RunRecord:
 
     ``latest`` is the newest metrics frame, ``latest_step`` the newest training step (what the
     summary reports); ``epochs``/``losses`` are the loss curve, one point per training step.
+    ``seeded`` says :meth:`seed` gave the service's state before following; the ``state``
+    frames a server sends on connect (its ``training_state``, which may disagree with the state
+    machine) are then not shown until the run is seen running.
     """
 
     metrics_received: int = 0
@@ -106,6 +114,7 @@ class RunRecord:
     completion_reason: str | None = None
     finish_event: dict[str, Any] | None = None
     running_seen: bool = False
+    seeded: bool = False
     started_at: float = field(default_factory=time.monotonic)
     ended_at: float | None = None
 
@@ -147,6 +156,23 @@ class RunRecord:
             "wall_time_s": round(self.elapsed, 3),
         }
 
+    def seed(self, status: Frame, history: Sequence[Frame], view: RunView) -> None:
+        """Show the service's state before any frame arrives: ``status`` is the data of
+        ``GET /v1/training/status`` (its state machine's status and phase), ``history`` the
+        newest entries of ``GET /v1/metrics/history``. They are what a finished run shows and
+        are not counted as received metrics."""
+        self.seeded = True
+        self.completion_reason = status.get("completion_reason")
+        machine = status.get("state_machine")
+        if isinstance(machine, Mapping) and isinstance(machine.get("status"), str):
+            self.status = machine["status"]
+            view.state(machine)
+        for entry in history:
+            self.latest = dict(entry)
+            if is_step(entry):
+                self.latest_step = self.latest
+            view.metrics(entry)
+
     def observe(self, frame: Frame, view: RunView) -> None:
         """Record one frame and show it."""
         kind, data = frame.get("type"), frame.get("data")
@@ -160,16 +186,17 @@ class RunRecord:
             view.unit_added(data)
         elif kind == "state":
             self._state(data)
-            view.state(data)
+            if self.running_seen or not self.seeded:
+                view.state(data)
         elif kind == "initial_status" and data.get("training_active") is True:
-            self.running_seen = True
+            self._run_seen()
             machine = data.get("state_machine")
             self._state(machine if isinstance(machine, Mapping) else data)
         elif kind == "event" and data.get("event") in FINISH_EVENTS and self.running_seen:
             self.finish_event = dict(data)
 
     def _metrics(self, data: Frame) -> None:
-        self.running_seen = True
+        self._run_seen()
         self.metrics_received += 1
         self.latest = dict(data)
         self.recent.append(self.latest)
@@ -181,12 +208,19 @@ class RunRecord:
             self.epochs.append(epoch)
             self.losses.append(float(loss))
 
+    def _run_seen(self) -> None:
+        """The run is running: a state or completion reason seeded before belongs to an
+        earlier one."""
+        if not self.running_seen:
+            self.running_seen = True
+            self.status = self.completion_reason = None
+
     def _state(self, data: Frame) -> None:
         status = data.get("status")
         if not isinstance(status, str):
             return
         if same_state(status, STATE_STARTED):
-            self.running_seen = True
+            self._run_seen()
         if self.running_seen:
             self.status = status
 
@@ -227,6 +261,7 @@ async def follow_training(
     deadline = asyncio.timeout(duration)
     try:
         async with stream, deadline:
+            view.opened()
             if begin is not None:
                 await begin()
             async for frame in stream:

@@ -21,7 +21,14 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["BoundaryGrid", "LossCurve", "save_boundary_plot", "save_training_plot"]
+__all__ = [
+    "BoundaryGrid",
+    "LossCurve",
+    "boundary_figure",
+    "save_boundary_plot",
+    "save_training_plot",
+    "training_figure",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -50,16 +57,25 @@ class LossCurve:
 def save_boundary_plot(
     path: str | Path, grid: BoundaryGrid, points: TrainingData | None, *, title: str
 ) -> None:
-    """Write a single-panel PNG of the decision boundary with the training points on it.
+    """Write :func:`boundary_figure` as a PNG.
 
     Raises:
         ImportError: When matplotlib (the ``[plot]`` extra) is not installed.
         OSError: When the file cannot be written.
     """
+    boundary_figure(grid, points, title=title).savefig(path, dpi=100)
+
+
+def boundary_figure(grid: BoundaryGrid, points: TrainingData | None, *, title: str) -> Figure:
+    """A single-panel figure of the decision boundary with the training points on it; ``title``
+    is the panel's only title.
+
+    Raises:
+        ImportError: When matplotlib (the ``[plot]`` extra) is not installed.
+    """
     figure = _new_figure(7.0, 5.5)
-    _draw_boundary(figure, figure.add_subplot(1, 1, 1), grid, points)
-    figure.suptitle(title, fontweight="bold")
-    figure.savefig(path, dpi=100)
+    _draw_boundary(figure, figure.add_subplot(1, 1, 1), grid, points, title=title)
+    return figure
 
 
 def save_training_plot(
@@ -70,18 +86,30 @@ def save_training_plot(
     *,
     title: str,
 ) -> None:
-    """Write a two-panel PNG: the loss curve on the left, the decision boundary on the right.
+    """Write :func:`training_figure` as a PNG.
 
     Raises:
         ImportError: When matplotlib (the ``[plot]`` extra) is not installed.
         OSError: When the file cannot be written.
     """
+    training_figure(curve, grid, points, title=title).savefig(path, dpi=100)
+
+
+def training_figure(
+    curve: LossCurve, grid: BoundaryGrid, points: TrainingData | None, *, title: str
+) -> Figure:
+    """A two-panel figure under ``title``: the loss curve on the left, the decision boundary on
+    the right.
+
+    Raises:
+        ImportError: When matplotlib (the ``[plot]`` extra) is not installed.
+    """
     figure = _new_figure(13.0, 5.5)
     loss_axes, boundary_axes = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.0, 1.1]})
     _draw_loss(loss_axes, curve)
-    _draw_boundary(figure, boundary_axes, grid, points)
+    _draw_boundary(figure, boundary_axes, grid, points, title="Decision boundary")
     figure.suptitle(title, fontweight="bold")
-    figure.savefig(path, dpi=100)
+    return figure
 
 
 def _new_figure(width: float, height: float) -> Figure:
@@ -110,7 +138,7 @@ def _draw_loss(axes: Axes, curve: LossCurve) -> None:
 
 
 def _draw_boundary(
-    figure: Figure, axes: Axes, grid: BoundaryGrid, points: TrainingData | None
+    figure: Figure, axes: Axes, grid: BoundaryGrid, points: TrainingData | None, *, title: str
 ) -> None:
     from matplotlib.colors import TwoSlopeNorm
 
@@ -134,7 +162,7 @@ def _draw_boundary(
         _draw_points(axes, points)
     if axes.get_legend_handles_labels()[0]:
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.11), ncol=3, frameon=False)
-    axes.set_title("Decision boundary")
+    axes.set_title(title)
     axes.set_xlabel("input 1")
     axes.set_ylabel("input 2")
     axes.set_xlim(float(grid.xs[0]), float(grid.xs[-1]))

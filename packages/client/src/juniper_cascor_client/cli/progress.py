@@ -19,9 +19,10 @@ from rich.table import Table
 from juniper_cascor_client.cli.follow import is_step, state_label
 from juniper_cascor_client.cli.output import format_percent, format_value
 
-__all__ = ["LiveRunView", "QuietRunView"]
+__all__ = ["TABLE_ROWS", "LiveRunView", "QuietRunView"]
 
-_TABLE_ROWS = 8
+TABLE_ROWS = 8
+"""The latest epochs the live table shows."""
 _COLUMNS = (
     ("epoch", "epoch"),
     ("phase", "phase"),
@@ -37,8 +38,11 @@ class QuietRunView:
     """Shows nothing; used with ``--json``."""
 
     def showing(self) -> AbstractContextManager[None]:
-        """The span during which the view is on screen (for this one, nothing)."""
+        """The span during which the view may be on screen (for this one, nothing)."""
         return nullcontext()
+
+    def opened(self) -> None:
+        """Nothing to draw."""
 
     def metrics(self, data: Mapping[str, Any]) -> None:
         """Ignore the metrics."""
@@ -62,7 +66,7 @@ class LiveRunView(QuietRunView):
 
     def __init__(self, console: Console, *, title: str) -> None:
         self.console = console
-        self.rows: deque[Mapping[str, Any]] = deque(maxlen=_TABLE_ROWS)
+        self.rows: deque[Mapping[str, Any]] = deque(maxlen=TABLE_ROWS)
         self.progress = Progress(
             SpinnerColumn(),
             TextColumn("[bold]{task.description}"),
@@ -77,14 +81,20 @@ class LiveRunView(QuietRunView):
 
     @contextmanager
     def showing(self) -> Iterator[None]:
-        """Draw live until the block ends; the last frame stays on screen."""
-        self.live.start()
+        """Draw live from :meth:`opened` until the block ends; the last frame stays on screen
+        (nothing is drawn when the stream never opened)."""
         try:
             yield
         finally:
-            self.live.stop()
-            if not self.console.is_terminal:  # the final frame was printed without a line end
-                self.console.line()
+            if self.live.is_started:
+                self.live.stop()
+                if not self.console.is_terminal:  # the final frame was printed without a line end
+                    self.console.line()
+
+    def opened(self) -> None:
+        """Start drawing (once)."""
+        if not self.live.is_started:
+            self.live.start()
 
     def metrics(self, data: Mapping[str, Any]) -> None:
         """Add the frame to the table; a training step also advances the bar to its epoch."""

@@ -32,7 +32,7 @@ import copy
 import logging
 import time
 from collections.abc import AsyncIterator
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from juniper_cascor_client.testing._binding import ServerBinding
 from juniper_cascor_client.testing.constants import (
@@ -48,7 +48,7 @@ from juniper_cascor_client_core.constants import (
 )
 from juniper_cascor_client_core.exceptions import JuniperCascorClientError
 from juniper_cascor_client_streams import CascorTrainingStream
-from juniper_cascor_client_streams._callbacks import Callback, invoke_callback
+from juniper_cascor_client_streams._callbacks import DataCallback, invoke_callback
 from juniper_cascor_client_streams.options import warn_auto_pong
 from juniper_cascor_fake_server import FakeCascorServer
 
@@ -57,6 +57,7 @@ __all__ = ["CannedTrainingStream", "FakeCascorTrainingStream", "ServerTrainingSt
 logger = logging.getLogger(__name__)
 
 Message = dict[str, Any]
+_OnData = TypeVar("_OnData", bound=DataCallback)
 _IDLE_DELAYS = 10
 """The canned stream ends after this many ``delay`` periods without a message."""
 
@@ -137,7 +138,7 @@ class CannedTrainingStream(FakeCascorTrainingStream):
         self._waiting: list[Message] = copy.deepcopy(messages or [])
         self._queue: asyncio.Queue[Message | None] = asyncio.Queue()
         self._connected = False
-        self._callbacks: dict[str, list[Callback]] = {}
+        self._callbacks: dict[str, list[DataCallback]] = {}
         self._sent_commands: list[Message] = []
         self._last_frame_monotonic: float | None = None
         self._last_frame_wall: float | None = None
@@ -234,31 +235,31 @@ class CannedTrainingStream(FakeCascorTrainingStream):
         return list(self._sent_commands)
 
     # -- callbacks (each returns the callback, so it works as a decorator) ------------------------
-    def on_metrics(self, callback: Callback) -> Callback:
+    def on_metrics(self, callback: _OnData) -> _OnData:
         """Register a ``metrics`` callback (called with the message's ``data``)."""
         return self._register("metrics", callback)
 
-    def on_state(self, callback: Callback) -> Callback:
+    def on_state(self, callback: _OnData) -> _OnData:
         """Register a ``state`` callback."""
         return self._register("state", callback)
 
-    def on_topology(self, callback: Callback) -> Callback:
+    def on_topology(self, callback: _OnData) -> _OnData:
         """Register a ``topology`` callback."""
         return self._register("topology", callback)
 
-    def on_cascade_add(self, callback: Callback) -> Callback:
+    def on_cascade_add(self, callback: _OnData) -> _OnData:
         """Register a ``cascade_add`` callback."""
         return self._register("cascade_add", callback)
 
-    def on_event(self, callback: Callback) -> Callback:
+    def on_event(self, callback: _OnData) -> _OnData:
         """Register an ``event`` callback."""
         return self._register("event", callback)
 
-    def on_candidate_progress(self, callback: Callback) -> Callback:
+    def on_candidate_progress(self, callback: _OnData) -> _OnData:
         """Register a ``candidate_progress`` callback."""
         return self._register("candidate_progress", callback)
 
-    def _register(self, message_type: str, callback: Callback) -> Callback:
+    def _register(self, message_type: str, callback: _OnData) -> _OnData:
         self._callbacks.setdefault(message_type, []).append(callback)
         return callback
 

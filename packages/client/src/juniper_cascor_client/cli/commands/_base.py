@@ -10,6 +10,7 @@ from juniper_cascor_client_core.exceptions import JuniperCascorProtocolError
 
 if TYPE_CHECKING:
     from juniper_cascor_client.cli.app import Handler
+    from juniper_cascor_client.cli.options import SharedOptions
 
 __all__ = [
     "SubParsers",
@@ -27,32 +28,40 @@ SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 def add_command(
     commands: SubParsers,
-    common: argparse.ArgumentParser,
+    shared: SharedOptions,
     name: str,
     *,
     help: str,
     handler: Handler | None = None,
     description: str | None = None,
+    remote: bool = True,
 ) -> argparse.ArgumentParser:
-    """Add a sub-command that also accepts the global options."""
+    """Add a sub-command with the shared options: the output options, and the connection
+    options when it talks to a service (``remote``); a local command is marked with its name
+    in ``local_command``."""
     parser: argparse.ArgumentParser = commands.add_parser(
-        name, parents=[common], help=help, description=description or help
+        name,
+        parents=shared.parents(remote=remote),
+        help=help,
+        description=description or help,
     )
     if handler is not None:
         parser.set_defaults(handler=handler)
+    if not remote:
+        parser.set_defaults(local_command=name)
     return parser
 
 
 def add_group(
     commands: SubParsers,
-    common: argparse.ArgumentParser,
+    shared: SharedOptions,
     name: str,
     *,
     help: str,
     metavar: str = "ACTION",
 ) -> SubParsers:
     """Add a command whose own sub-commands (its actions) are added to the returned object."""
-    group = add_command(commands, common, name, help=help)
+    group = add_command(commands, shared, name, help=help)
     return group.add_subparsers(title=f"{metavar.lower()}s", metavar=metavar, required=True)
 
 

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import re
+from collections.abc import Collection, Iterable
 from typing import Any
 
-from juniper_cascor_client.cli.commands._base import SubParsers, add_command, add_group
+from juniper_cascor_client.cli.commands._base import (
+    SubParsers,
+    add_command,
+    add_group,
+    object_of,
+)
 from juniper_cascor_client.cli.context import Context
+from juniper_cascor_client.cli.options import SharedOptions
+from juniper_cascor_client_core.exceptions import (
+    JuniperCascorNotFoundError,
+    JuniperCascorValidationError,
+)
 from juniper_cascor_client_streams import BlockingControlStream
 
-__all__ = ["parse_assignment", "register"]
+__all__ = ["parse_assignment", "register", "unknown_parameters"]
 
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ACTIONS = {
@@ -46,16 +58,16 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     return key, value
 
 
-def register(commands: SubParsers, common: argparse.ArgumentParser) -> None:
+def register(commands: SubParsers, shared: SharedOptions) -> None:
     """Add ``control`` and its actions."""
     actions = add_group(
         commands,
-        common,
+        shared,
         "control",
         help="start, stop, pause, resume, reset training or set parameters (via /ws/control)",
     )
     for action, summary in _ACTIONS.items():
-        parser = add_command(actions, common, action, help=summary, handler=run_control)
+        parser = add_command(actions, shared, action, help=summary, handler=run_control)
         parser.set_defaults(command=action.replace("-", "_"))
         if action in ("start", "set-params"):
             parser.add_argument(
@@ -67,14 +79,45 @@ def register(commands: SubParsers, common: argparse.ArgumentParser) -> None:
             )
 
 
+def unknown_parameters(names: Iterable[str], known: Collection[str]) -> str | None:
+    """The error for the ``names`` that are not in ``known``, or ``None`` when all are.
+
+    Each unknown name comes with the closest known names, e.g. ``unknown training parameter
+    'learning_rat' (did you mean 'learning_rate'?)``; when one has none, the message lists the
+    known names.
+    """
+    unknown = [name for name in names if name not in known]
+    if not unknown:
+        return None
+    parts, listed = [], False
+    for name in unknown:
+        close = difflib.get_close_matches(name, known, n=2)
+        parts.append(
+            f"{name!r} (did you mean {' or '.join(map(repr, close))}?)" if close else repr(name)
+        )
+        listed = listed or not close
+    noun = "parameter" if len(unknown) == 1 else "parameters"
+    message = f"unknown training {noun} {', '.join(parts)}"
+    if listed:
+        message += f"; the service's parameters are {', '.join(sorted(known))}"
+    return message
+
+
 def run_control(args: argparse.Namespace, ctx: Context) -> int:
     """Send one command and print the server's answer (JSON: the ``command_response`` data).
 
+    ``set-params`` first checks the names against ``GET /v1/training/params``: the server
+    ignores a parameter it does not know without saying so, which would hide a typo.
+
     Raises:
+        JuniperCascorValidationError: When ``set-params`` names a parameter the service does
+            not have (nothing is sent).
         JuniperCascorCommandError: When the server answered with an error.
-        JuniperCascorClientError: When the control stream failed.
+        JuniperCascorClientError: When the control stream or a request failed.
     """
     params = dict(getattr(args, "params", None) or []) or None
+    if args.command == "set_params" and params:
+        _check_names(ctx, params)
     with BlockingControlStream(
         ctx.url, ctx.api_key, timeout=ctx.timeout, raise_on_error=True
     ) as control:
@@ -82,3 +125,14 @@ def run_control(args: argparse.Namespace, ctx: Context) -> int:
     data = answer.get("data")
     ctx.out.fields(f"control {args.command}", data if isinstance(data, dict) else answer)
     return 0
+
+
+def _check_names(ctx: Context, params: dict[str, Any]) -> None:
+    with ctx.client() as client:
+        try:
+            known = object_of(client.get_training_params(), "training parameters")
+        except JuniperCascorNotFoundError:  # no network: the server refuses the command itself
+            return
+    error = unknown_parameters(params, known)
+    if error is not None:
+        raise JuniperCascorValidationError(error)

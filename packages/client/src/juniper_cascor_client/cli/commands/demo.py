@@ -2,9 +2,9 @@
 
 The demo starts the fake server in this process on a free loopback port, creates a network,
 subscribes to ``/ws/training`` and starts training on the problem's points, showing each epoch
-live. It ends when the run converges or after ``--time-limit`` seconds (then it stops the run),
-prints a summary and, with ``--plot``, writes the loss curve and the decision boundary (fetched
-from the trained network) as one PNG. The global ``--url`` and ``--api-key`` do not apply.
+live. It ends when the run converges or after ``--time-limit`` seconds (then it stops the run and
+waits until it has stopped), prints a summary and, with ``--plot``, writes the loss curve and the
+decision boundary (fetched from the trained network) as one PNG. It takes no connection options.
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ from juniper_cascor_client.cli.commands._base import (
 )
 from juniper_cascor_client.cli.commands.serve import start_fake_server
 from juniper_cascor_client.cli.commands.train import INLINE_DATASET
-from juniper_cascor_client.cli.commands.watch import render_run, watch_run
+from juniper_cascor_client.cli.commands.watch import render_run, wait_for_end, watch_run
 from juniper_cascor_client.cli.context import Context
 from juniper_cascor_client.cli.data import TrainingData
 from juniper_cascor_client.cli.follow import RunRecord
+from juniper_cascor_client.cli.options import SharedOptions
 from juniper_cascor_client.cli.plotting import LossCurve, save_training_plot
 from juniper_cascor_client.cli.remote import fetch_boundary
 from juniper_cascor_client_core.exceptions import JuniperCascorConflictError
@@ -58,15 +59,22 @@ _RESOLUTION = 100
 _RESUME_WINDOW = 0.05
 
 
-def register(commands: SubParsers, common: argparse.ArgumentParser) -> None:
+def register(commands: SubParsers, shared: SharedOptions) -> None:
     """Add ``demo``."""
     parser = add_command(
         commands,
-        common,
+        shared,
         "demo",
         help="train XOR (or the two spirals) on an embedded fake server, live",
-        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
+        description=(
+            "Start a fake juniper-cascor server in this process on a free loopback port, "
+            "create a network and train it on the problem's points, showing each epoch live. "
+            "Ends when the run converges or after --time-limit seconds (the run is then "
+            "stopped), prints a summary and, with --plot, writes the loss curve and the "
+            "decision boundary as one PNG."
+        ),
         handler=run_demo,
+        remote=False,
     )
     parser.add_argument(
         "--problem", choices=sorted(PROBLEMS), default="xor", help="what to learn (xor)"
@@ -93,16 +101,16 @@ def run_demo(args: argparse.Namespace, ctx: Context) -> int:
     """Run the demo (JSON keys: problem, server, network, run, plot).
 
     Raises:
-        ImportError: With ``--plot`` when matplotlib (the ``[plot]`` extra) is missing.
+        ImportError: When the fake server's dependencies (the ``[cli]`` extra) are missing, or
+            with ``--plot`` when matplotlib (the ``[plot]`` extra) is.
         JuniperCascorClientError: When talking to the embedded server fails.
         OSError: When the server cannot start or the PNG cannot be written.
     """
-    from juniper_cascor_fake_server.learner import dataset_by_name  # imported only for the demo
-
+    learner = require("juniper_cascor_fake_server.learner", "cli")  # only for the demo
     if args.plot:
         require("matplotlib", "plot")
     problem = PROBLEMS[args.problem]
-    dataset = dataset_by_name(problem.dataset)
+    dataset = learner.dataset_by_name(problem.dataset)
     data = TrainingData.from_arrays(dataset.x, dataset.y)
     delay = problem.epoch_delay if args.epoch_delay is None else args.epoch_delay
     record = RunRecord()
@@ -118,7 +126,7 @@ def run_demo(args: argparse.Namespace, ctx: Context) -> int:
             network = data_of(
                 client.create_network(input_size=data.input_size, output_size=data.output_size)
             )
-            _train(local, client, data, record, args.time_limit)
+            stopped = _train(local, client, data, record, args.time_limit)
             if args.plot:
                 _plot(args.plot, client, data, record, problem)
     finally:
@@ -128,13 +136,13 @@ def run_demo(args: argparse.Namespace, ctx: Context) -> int:
         "server": server_url,
         "network": network,
         "run": record.summary(),
-        "stopped_at_time_limit": not record.finished,
+        "stopped_at_time_limit": stopped,
         "plot": args.plot,
     }
 
     def render(console: Console) -> None:
         render_run(console, record, title=f"{problem.title} demo")
-        if not record.finished:
+        if stopped:
             console.print(f"stopped after the {args.time_limit:g} s time limit")
         if args.plot:
             console.print(f"wrote {args.plot}")
@@ -149,8 +157,9 @@ def _train(
     data: TrainingData,
     record: RunRecord,
     time_limit: float,
-) -> None:
-    """Start training once subscribed and follow it; stop it at the time limit."""
+) -> bool:
+    """Start training once subscribed and follow it; at the time limit, stop it and wait
+    until it has stopped. Returns whether it was stopped."""
 
     async def begin() -> None:
         await asyncio.to_thread(
@@ -158,9 +167,12 @@ def _train(
         )
 
     watch_run(ctx, record, title="training", duration=time_limit, begin=begin)
-    if not record.finished:
-        with contextlib.suppress(JuniperCascorConflictError):  # it finished meanwhile
-            client.stop_training()
+    if record.finished:
+        return False
+    with contextlib.suppress(JuniperCascorConflictError):  # it finished meanwhile
+        client.stop_training()
+    wait_for_end(ctx, client, record)
+    return True
 
 
 def _plot(

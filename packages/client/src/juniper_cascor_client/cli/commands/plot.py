@@ -7,6 +7,7 @@ import argparse
 from juniper_cascor_client._extras import require
 from juniper_cascor_client.cli.commands._base import SubParsers, add_command, add_group
 from juniper_cascor_client.cli.context import Context
+from juniper_cascor_client.cli.options import SharedOptions
 from juniper_cascor_client.cli.plotting import save_boundary_plot
 from juniper_cascor_client.cli.remote import fetch_boundary, fetch_training_points
 
@@ -28,14 +29,14 @@ def resolution(text: str) -> int:
     return value
 
 
-def register(commands: SubParsers, common: argparse.ArgumentParser) -> None:
+def register(commands: SubParsers, shared: SharedOptions) -> None:
     """Add ``plot`` and its kinds."""
     kinds = add_group(
-        commands, common, "plot", help="draw PNG plots of the network", metavar="PLOT"
+        commands, shared, "plot", help="draw PNG plots of the network", metavar="PLOT"
     )
     boundary = add_command(
         kinds,
-        common,
+        shared,
         "boundary",
         help="the decision boundary with the training points (two-input networks)",
         handler=run_boundary,

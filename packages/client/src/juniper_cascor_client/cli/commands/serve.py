@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from juniper_cascor_client._extras import require
 from juniper_cascor_client.cli.commands._base import SubParsers, add_command, positive_float
 from juniper_cascor_client.cli.context import Context
+from juniper_cascor_client.cli.options import SharedOptions
 from juniper_cascor_client_core.exceptions import JuniperCascorConfigurationError
 
 if TYPE_CHECKING:
@@ -20,15 +21,18 @@ if TYPE_CHECKING:
 
 __all__ = ["register", "start_fake_server"]
 
+_SERVER = "juniper_cascor_fake_server.server"
 
-def register(commands: SubParsers, common: argparse.ArgumentParser) -> None:
+
+def register(commands: SubParsers, shared: SharedOptions) -> None:
     """Add ``serve-fake`` (the fake server's own flags, see ``juniper_cascor_fake_server.cli``)."""
     parser = add_command(
         commands,
-        common,
+        shared,
         "serve-fake",
         help="run the fake cascor server (a real Cascade-Correlation learner) until Ctrl-C",
         handler=run_serve,
+        remote=False,
     )
     require("juniper_cascor_fake_server.cli", "cli").add_server_arguments(parser)
     parser.add_argument(
@@ -40,9 +44,11 @@ def run_serve(args: argparse.Namespace, ctx: Context) -> int:
     """Serve until Ctrl-C or ``--duration``; prints the URLs first (JSON: http_url, ws_url).
 
     Raises:
+        ImportError: Naming the ``[cli]`` extra when the server's dependencies are missing.
         JuniperCascorConfigurationError: For an unknown scenario.
         OSError: When the server cannot start (e.g. the port is in use).
     """
+    require(_SERVER, "cli")  # its dependencies (aiohttp), with the extra named when missing
     cli = require("juniper_cascor_fake_server.cli", "cli")
     try:
         server = cli.server_from_arguments(args)
@@ -70,10 +76,11 @@ def start_fake_server(**options: Any) -> FakeCascorServer:
     """Start a ``FakeCascorServer`` with ``options`` (its ``ServerConfig`` fields, ``scenario``).
 
     Raises:
+        ImportError: Naming the ``[cli]`` extra when the server's dependencies are missing.
         JuniperCascorConfigurationError: For an unknown scenario.
         OSError: When the server cannot start (e.g. the port is in use).
     """
-    server_class = require("juniper_cascor_fake_server", "cli").FakeCascorServer
+    server_class = require(_SERVER, "cli").FakeCascorServer
     try:
         server = server_class(**options)
     except ValueError as exc:

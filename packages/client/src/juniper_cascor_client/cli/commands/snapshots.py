@@ -15,6 +15,7 @@ from juniper_cascor_client.cli.commands._base import (
     records,
 )
 from juniper_cascor_client.cli.context import Context
+from juniper_cascor_client.cli.options import SharedOptions
 from juniper_cascor_client.cli.output import records_table
 
 __all__ = ["register"]
@@ -27,15 +28,15 @@ _COLUMNS = (
 )
 
 
-def register(commands: SubParsers, common: argparse.ArgumentParser) -> None:
+def register(commands: SubParsers, shared: SharedOptions) -> None:
     """Add ``snapshots`` and its actions."""
-    actions = add_group(commands, common, "snapshots", help="list, save or load snapshots")
-    add_command(actions, common, "list", help="list the saved snapshots", handler=run_list)
-    save = add_command(actions, common, "save", help="save the current network", handler=run_save)
+    actions = add_group(commands, shared, "snapshots", help="list, save or load snapshots")
+    add_command(actions, shared, "list", help="list the saved snapshots", handler=run_list)
+    save = add_command(actions, shared, "save", help="save the current network", handler=run_save)
     save.add_argument("--description", default="", help="a note stored with the snapshot")
     load = add_command(
         actions,
-        common,
+        shared,
         "load",
         help="restore the network from a snapshot, for inspection",
         handler=run_load,

@@ -9,17 +9,18 @@ from rich.console import Console
 
 from juniper_cascor_client.cli.commands._base import SubParsers, add_command, object_of
 from juniper_cascor_client.cli.context import Context
+from juniper_cascor_client.cli.options import SharedOptions
 from juniper_cascor_client.cli.output import fields_table, format_percent
 from juniper_cascor_client_core.exceptions import JuniperCascorNotFoundError
 
 __all__ = ["register"]
 
 
-def register(commands: SubParsers, common: argparse.ArgumentParser) -> None:
+def register(commands: SubParsers, shared: SharedOptions) -> None:
     """Add ``status``."""
     add_command(
         commands,
-        common,
+        shared,
         "status",
         help="show the service's health, network and training state",
         handler=run_status,

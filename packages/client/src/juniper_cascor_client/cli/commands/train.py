@@ -20,6 +20,7 @@ from juniper_cascor_client.cli.commands.watch import render_run, watch_run
 from juniper_cascor_client.cli.context import Context
 from juniper_cascor_client.cli.data import TrainingData, load_training_data
 from juniper_cascor_client.cli.follow import RunRecord
+from juniper_cascor_client.cli.options import SharedOptions
 from juniper_cascor_client.cli.output import fields_table
 from juniper_cascor_client_core.exceptions import (
     JuniperCascorNotFoundError,
@@ -32,11 +33,11 @@ __all__ = ["register"]
 INLINE_DATASET = {"source": "inline"}
 
 
-def register(commands: SubParsers, common: argparse.ArgumentParser) -> None:
+def register(commands: SubParsers, shared: SharedOptions) -> None:
     """Add ``train``."""
     parser = add_command(
         commands,
-        common,
+        shared,
         "train",
         help="train the network on a .npz, .csv or .json data file",
         description=(

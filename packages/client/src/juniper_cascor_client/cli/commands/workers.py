@@ -14,6 +14,7 @@ from juniper_cascor_client.cli.commands._base import (
     records,
 )
 from juniper_cascor_client.cli.context import Context
+from juniper_cascor_client.cli.options import SharedOptions
 from juniper_cascor_client.cli.output import records_table
 
 __all__ = ["register"]
@@ -30,11 +31,11 @@ _COLUMNS = (
 )
 
 
-def register(commands: SubParsers, common: argparse.ArgumentParser) -> None:
+def register(commands: SubParsers, shared: SharedOptions) -> None:
     """Add ``workers`` and its actions."""
-    actions = add_group(commands, common, "workers", help="list the workers or their stats")
-    add_command(actions, common, "list", help="list the connected workers", handler=run_list)
-    add_command(actions, common, "stats", help="show the worker pool's totals", handler=run_stats)
+    actions = add_group(commands, shared, "workers", help="list the workers or their stats")
+    add_command(actions, shared, "list", help="list the connected workers", handler=run_list)
+    add_command(actions, shared, "stats", help="show the worker pool's totals", handler=run_stats)
 
 
 def run_list(args: argparse.Namespace, ctx: Context) -> int:
