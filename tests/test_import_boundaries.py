@@ -54,6 +54,21 @@ def loaded_modules(import_path: str) -> set[str]:
                 "websockets",
             },
         ),
+        (
+            "juniper_cascor_numpy_worker",
+            {
+                "juniper_cascor_client",
+                "juniper_cascor_client_core",
+                "juniper_cascor_client_rest",
+                "juniper_cascor_client_streams",
+                "juniper_cascor_fake_server",
+                "pydantic",
+                "pydantic_core",
+                "torch",
+                "aiohttp",
+                "requests",
+            },
+        ),
     ],
 )
 def test_heavy_modules_are_absent(import_path: str, forbidden: set[str]) -> None:

@@ -18,6 +18,7 @@ PACKAGES = [
     "juniper_cascor_client_streams",
     "juniper_cascor_client",
     "juniper_cascor_fake_server",
+    "juniper_cascor_numpy_worker",
 ]
 
 

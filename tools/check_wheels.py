@@ -95,6 +95,12 @@ RULES: dict[str, Rule] = {
         forbids=frozenset({"requests", "websockets"}),
         only_ours=frozenset({"juniper-cascor-protocol-worker", "juniper-cascor-protocol-envelope"}),
     ),
+    "juniper-cascor-numpy-worker": Rule(
+        import_path="juniper_cascor_numpy_worker",
+        requires=frozenset({"juniper-cascor-protocol-worker", "numpy", "websockets"}),
+        forbids=frozenset({"pydantic", "torch", "requests", "aiohttp"}),
+        only_ours=frozenset({"juniper-cascor-protocol-worker"}),
+    ),
     "juniper-cascor-client": Rule(
         import_path="juniper_cascor_client",
         requires=frozenset(
