@@ -90,10 +90,18 @@ RULES: dict[str, Rule] = {
                 "numpy",
                 "juniper-cascor-protocol-worker",
                 "juniper-cascor-protocol-envelope",
+                "juniper-cascor-numpy-worker",
             }
         ),
+        # websockets reaches it only through juniper-cascor-numpy-worker (its test worker).
         forbids=frozenset({"requests", "websockets"}),
-        only_ours=frozenset({"juniper-cascor-protocol-worker", "juniper-cascor-protocol-envelope"}),
+        only_ours=frozenset(
+            {
+                "juniper-cascor-protocol-worker",
+                "juniper-cascor-protocol-envelope",
+                "juniper-cascor-numpy-worker",
+            }
+        ),
     ),
     "juniper-cascor-numpy-worker": Rule(
         import_path="juniper_cascor_numpy_worker",

@@ -5,6 +5,7 @@
     uv run python tools/real_server.py status    # is it running, and what does /v1/health say
     uv run python tools/real_server.py stop      # terminate it
     uv run python tools/real_server.py test      # all four around tests-integration against it
+    uv run python tools/real_server.py workers --count 2   # numpy workers train the spirals
 
 juniper-cascor needs Python 3.12: ``install`` finds the newest 3.12 that pyenv has and builds a
 venv with uv holding ``juniper-cascor[api,ml]==0.12.0`` and ``juniper-cascor-worker==0.6.1``
@@ -16,7 +17,10 @@ elsewhere instead.
 
 The server listens on 127.0.0.1 only. ``test`` installs when the venv lacks the server, starts
 a fresh server, runs ``pytest tests-integration -rs`` with ``JUNIPER_CASCOR_TEST_URL`` pointing
-at it (extra arguments go to pytest), and stops the server whatever the outcome.
+at it (extra arguments go to pytest), and stops the server whatever the outcome. ``workers``
+starts a fresh server, connects ``--count`` numpy workers (``juniper-cascor-numpy-worker``),
+trains the two spirals through the REST client, prints what the server accepted and rejected of
+each worker's results, and stops the server.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ _START_TIMEOUT = 120.0
 _STOP_TIMEOUT = 15.0
 _KILL_TIMEOUT = 5.0
 _POLL = 0.25
+_PROOF_TIMEOUT = 900.0
 
 
 class RealServerError(Exception):
@@ -336,6 +341,71 @@ def run_tests(layout: Layout, port: int, api_key: str | None, pytest_args: list[
         stop(layout)
 
 
+def prove_workers(layout: Layout, port: int, workers: int, epochs: int) -> int:
+    """Install when needed, start a fresh server, train the two spirals with ``workers``
+    numpy workers through our REST client, print per worker what the server accepted and
+    rejected, stop the server. Exit status 0 when every worker had results accepted, none
+    rejected, and the run completed.
+
+    Raises:
+        RealServerError: when installing or starting fails.
+    """
+    from contextlib import ExitStack
+
+    from juniper_cascor_client import JuniperCascorClient
+    from juniper_cascor_numpy_worker.thread import WorkerThread
+
+    install(layout, None)
+    url = start(layout, port, None)
+    try:
+        with ExitStack() as stack, JuniperCascorClient(url) as client:
+            threads = [
+                stack.enter_context(
+                    WorkerThread(
+                        url.replace("http", "ws", 1), name=f"numpy-{n}", heartbeat_interval=1.0
+                    )
+                )
+                for n in range(workers)
+            ]
+            print(f"{client.list_workers()['data']['count']} worker(s) registered", flush=True)
+            x, y = _spirals()
+            client.create_network(input_size=2, output_size=1)
+            started = time.monotonic()
+            client.start_training(
+                dataset={"source": "inline"},
+                inline_data={"train_x": x, "train_y": y},
+                epochs=epochs,
+            )
+            final = client.wait_for_training(timeout=_PROOF_TIMEOUT, poll_interval=1.0)["data"]
+            wall = time.monotonic() - started
+            hidden = client.get_network()["data"].get("hidden_units")
+            accuracy = client.get_metrics()["data"].get("train_accuracy")
+        state = final["state_machine"]["status"]
+        print(
+            f"run: {state} ({final.get('completion_reason')}) in {wall:.1f} s, "
+            f"hidden units {hidden}, accuracy {accuracy}"
+        )
+        good = state == "COMPLETED"
+        for thread in threads:
+            worker = thread.worker
+            print(
+                f"worker {worker.worker_id}: trained {worker.tasks_completed}, failed "
+                f"{worker.tasks_failed}, accepted {worker.accepted}, rejected {worker.rejected}"
+            )
+            good = good and worker.accepted > 0 and worker.rejected == 0
+        print("PASS" if good else "FAIL")
+        return 0 if good else 1
+    finally:
+        stop(layout)
+
+
+def _spirals() -> tuple[list[list[float]], list[list[float]]]:
+    """The two spirals of ``examples/data/two_spirals.csv`` (x, y, class per row)."""
+    rows = (ROOT / "examples" / "data" / "two_spirals.csv").read_text().splitlines()[1:]
+    values = [[float(cell) for cell in row.split(",")] for row in rows if row.strip()]
+    return [row[:-1] for row in values], [row[-1:] for row in values]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     parser = argparse.ArgumentParser(
@@ -354,6 +424,12 @@ def main(argv: list[str] | None = None) -> int:
         command = commands.add_parser(name, help=text)
         command.add_argument("--port", type=int, default=DEFAULT_PORT)
         command.add_argument("--api-key", default=None, help="require this X-API-Key")
+    proof = commands.add_parser(
+        "workers", help="train the two spirals with numpy workers, report accepted/rejected"
+    )
+    proof.add_argument("--port", type=int, default=DEFAULT_PORT)
+    proof.add_argument("--count", type=int, default=2, help="numpy workers (default 2)")
+    proof.add_argument("--epochs", type=int, default=400)
     commands.add_parser("stop", help="stop the server")
     commands.add_parser("status", help="is the server running")
     args, extra = parser.parse_known_args(argv)
@@ -371,6 +447,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"no server started from {layout.home} is running")
         elif args.command == "status":
             return 0 if status(layout) else 1
+        elif args.command == "workers":
+            return prove_workers(layout, args.port, args.count, args.epochs)
         else:
             return run_tests(layout, args.port, args.api_key, extra)
     except RealServerError as exc:

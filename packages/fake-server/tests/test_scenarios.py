@@ -71,7 +71,7 @@ def test_the_demo_workers_register_and_train_candidates() -> None:
     with FakeCascorServer(scenario="idle", api_keys=["k"]) as server:
         workers = connect_kit_workers(server.ws_url, "k")
         try:
-            names = {w.worker.name: w.worker.worker_id for w in workers if w.worker}
+            names = {w.worker.settings.name: w.worker.worker_id for w in workers}
             assert sorted(names) == sorted(KIT_WORKERS)
             headers = {"X-API-Key": "k"}
             listed = data(api(server, "GET", "/workers", headers=headers))
@@ -81,6 +81,8 @@ def test_the_demo_workers_register_and_train_candidates() -> None:
             stats = data(api(server, "GET", "/workers/stats", headers=headers))
             assert stats["total"] == 2
             assert stats["total_tasks_completed"] >= 1  # candidates trained on the workers
+            assert sum(w.worker.accepted for w in workers) >= 1
+            assert [(w.worker.tasks_failed, w.worker.rejected) for w in workers] == [(0, 0)] * 2
         finally:
             for worker in workers:
                 worker.stop()

@@ -210,3 +210,20 @@ def test_demo_trains_xor_and_writes_the_plot(cli: Cli, tmp_path: Path) -> None:
     assert run["wall_time_s"] > 0
     assert document["stopped_at_time_limit"] is False
     assert png_size(plot) == (1300, 550)
+
+
+def test_demo_with_workers_trains_candidates_on_them(cli: Cli) -> None:
+    result = cli("demo", "--json", "--workers", "2")
+    assert result.code == 0, result
+    document = result.json()
+    assert document["run"]["final_accuracy"] == 1.0
+    workers = document["workers"]
+    assert workers["count"] == 2
+    assert workers["accepted"] > 0
+    assert workers["rejected"] == 0
+
+
+def test_demo_shows_what_its_workers_did(cli: Cli) -> None:
+    result = cli("demo", "--workers", "1")
+    assert result.code == 0, result
+    assert re.search(r"1 worker\(s\): [1-9]\d* result\(s\) accepted, 0 rejected", result.stdout)

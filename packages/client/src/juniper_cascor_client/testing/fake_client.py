@@ -126,9 +126,9 @@ class FakeCascorClient(ServerBinding, JuniperCascorClient):
     def demo_workers(self) -> dict[str, str]:
         """The kit's demo workers: the name each registered with -> the id the server gave it."""
         return {
-            thread.worker.name: thread.worker.worker_id
+            thread.worker.settings.name: thread.worker.worker_id
             for thread in self._workers
-            if thread.worker is not None and thread.worker.worker_id is not None
+            if thread.worker.worker_id is not None
         }
 
     def close(self) -> None:

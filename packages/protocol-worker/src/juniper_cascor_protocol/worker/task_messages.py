@@ -3,12 +3,15 @@
 A ``task_assign`` or ``task_result`` text frame carries a ``tensor_manifest``
 (``{name: {"shape": [...], "dtype": "float32"}}``) and is followed by exactly one binary
 frame per entry, in manifest order (see ``sequence``). Unknown keys follow the rule of
-``messages``: dropped, except inside ``candidate_data`` and ``training_params``.
+``messages``: dropped, except inside ``candidate_data`` and ``training_params``, and except
+at the top level of a ``task_result``, whose unknown keys are kept in its ``extras`` (the real
+server reads ``training_duration`` there).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
@@ -162,6 +165,27 @@ class TaskAssign(WorkerMessage):
         }
 
 
+_RESULT_KEYS = frozenset(
+    {
+        "type",
+        "task_id",
+        "candidate_id",
+        "candidate_uuid",
+        "correlation",
+        "success",
+        "epochs_completed",
+        "activation_name",
+        "all_correlations",
+        "numerator",
+        "denominator",
+        "best_corr_idx",
+        "error_message",
+        "tensor_manifest",
+    }
+)
+"""The keys a ``task_result`` documents; any other top-level key is one of its ``extras``."""
+
+
 @record
 class TaskResult(WorkerMessage):
     """A worker's result for one task; its tensors (``weights``, ``bias``...) follow.
@@ -169,6 +193,14 @@ class TaskResult(WorkerMessage):
     A failed task (``success: false``, with ``error_message``) may carry an empty
     ``candidate_uuid`` and ``activation_name``, ``best_corr_idx`` ``NO_BEST_CORR_IDX`` and an
     empty manifest, as workers answer a task they could not even read.
+
+    ``extras`` holds further top-level keys, such as ``training_duration`` (seconds), which
+    the real server reads: ``to_dict`` writes them after the documented keys and
+    ``from_dict`` collects every key it does not document into them (values are plain JSON).
+
+    Raises:
+        WorkerProtocolError: (on construction) When a key of ``extras`` is empty or names a
+            documented key (``success``, ``type``...), which it would overwrite on the wire.
     """
 
     type: ClassVar[WorkerMessageType] = WorkerMessageType.TASK_RESULT
@@ -185,9 +217,21 @@ class TaskResult(WorkerMessage):
     best_corr_idx: int
     tensor_manifest: Mapping[str, TensorSpec]
     error_message: str | None = None
+    extras: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for key in self.extras:
+            if not isinstance(key, str) or not key or key in _RESULT_KEYS:
+                raise WorkerProtocolError(
+                    f"extras: key {key!r} is empty or names a task_result field",
+                    field="extras",
+                )
 
     @classmethod
     def _read(cls, fields: Fields) -> Self:
+        extras = {
+            key: fields.optional_json(key) for key in fields.names() if key not in _RESULT_KEYS
+        }
         return cls(
             task_id=fields.string("task_id"),
             candidate_id=fields.integer("candidate_id"),
@@ -202,10 +246,11 @@ class TaskResult(WorkerMessage):
             best_corr_idx=fields.integer("best_corr_idx", minimum=NO_BEST_CORR_IDX),
             tensor_manifest=read_tensor_manifest(fields),
             error_message=fields.optional_string("error_message"),
+            extras=extras,
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the wire form."""
+        """Return the wire form: the documented keys, then ``extras``."""
         return {
             "type": self.type.value,
             "task_id": self.task_id,
@@ -221,6 +266,7 @@ class TaskResult(WorkerMessage):
             "best_corr_idx": self.best_corr_idx,
             "error_message": self.error_message,
             "tensor_manifest": _manifest_dict(self.tensor_manifest),
+            **self.extras,
         }
 
 

@@ -5,6 +5,8 @@ subscribes to ``/ws/training`` and starts training on the problem's points, show
 live. It ends when the run converges or after ``--time-limit`` seconds (then it stops the run and
 waits until it has stopped), prints a summary and, with ``--plot``, writes the loss curve and the
 decision boundary (fetched from the trained network) as one PNG. It takes no connection options.
+With ``--workers N`` it also connects N numpy workers to the server before training, which train
+candidates remotely, and reports how many of their results the server accepted and rejected.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
@@ -36,6 +38,9 @@ from juniper_cascor_client.cli.remote import fetch_boundary
 from juniper_cascor_client_core.exceptions import JuniperCascorConflictError
 from juniper_cascor_client_rest import JuniperCascorClient
 
+if TYPE_CHECKING:
+    from juniper_cascor_fake_server import WorkerThread
+
 __all__ = ["PROBLEMS", "register"]
 
 
@@ -57,6 +62,8 @@ PROBLEMS = {
 _TIME_LIMIT = 40.0
 _RESOLUTION = 100
 _RESUME_WINDOW = 0.05
+_MAX_WORKERS = 8
+_WORKER_HEARTBEAT = 0.1  # an idle worker is handed queued candidates on its heartbeats
 
 
 def register(commands: SubParsers, shared: SharedOptions) -> None:
@@ -71,7 +78,8 @@ def register(commands: SubParsers, shared: SharedOptions) -> None:
             "create a network and train it on the problem's points, showing each epoch live. "
             "Ends when the run converges or after --time-limit seconds (the run is then "
             "stopped), prints a summary and, with --plot, writes the loss curve and the "
-            "decision boundary as one PNG."
+            "decision boundary as one PNG. With --workers N, N numpy workers connected "
+            "before training train candidates remotely."
         ),
         handler=run_demo,
         remote=False,
@@ -95,16 +103,26 @@ def register(commands: SubParsers, shared: SharedOptions) -> None:
         metavar="S",
         help="seconds per output epoch on the fake server (default: per problem)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        choices=range(_MAX_WORKERS + 1),
+        default=0,
+        metavar="N",
+        help=f"connect N numpy workers (0-{_MAX_WORKERS}) that train candidates remotely (0)",
+    )
 
 
 def run_demo(args: argparse.Namespace, ctx: Context) -> int:
-    """Run the demo (JSON keys: problem, server, network, run, plot).
+    """Run the demo (JSON keys: problem, server, network, run, stopped_at_time_limit, plot,
+    workers).
 
     Raises:
         ImportError: When the fake server's dependencies (the ``[cli]`` extra) are missing, or
             with ``--plot`` when matplotlib (the ``[plot]`` extra) is.
         JuniperCascorClientError: When talking to the embedded server fails.
         OSError: When the server cannot start or the PNG cannot be written.
+        RuntimeError: When a worker does not register with the embedded server.
     """
     learner = require("juniper_cascor_fake_server.learner", "cli")  # only for the demo
     if args.plot:
@@ -120,17 +138,25 @@ def run_demo(args: argparse.Namespace, ctx: Context) -> int:
         epoch_delay=max(delay, 0.0), resume_window=_RESUME_WINDOW, allowed_origins=()
     )
     server_url = server.http_url
+    workers: list[WorkerThread] = []
     try:
         local = dataclasses.replace(ctx, url=server_url, api_key="")
-        with local.client() as client:
+        with contextlib.ExitStack() as stack, local.client() as client:
+            workers = _start_workers(stack, server.ws_url, args.workers)
             network = data_of(
                 client.create_network(input_size=data.input_size, output_size=data.output_size)
             )
             stopped = _train(local, client, data, record, args.time_limit)
+            stack.close()  # the workers stop once training has ended
             if args.plot:
                 _plot(args.plot, client, data, record, problem)
     finally:
         server.stop()
+    results = {
+        "count": len(workers),
+        "accepted": sum(thread.worker.accepted for thread in workers),
+        "rejected": sum(thread.worker.rejected for thread in workers),
+    }
     document: dict[str, Any] = {
         "problem": args.problem,
         "server": server_url,
@@ -138,17 +164,39 @@ def run_demo(args: argparse.Namespace, ctx: Context) -> int:
         "run": record.summary(),
         "stopped_at_time_limit": stopped,
         "plot": args.plot,
+        "workers": results,
     }
 
     def render(console: Console) -> None:
         render_run(console, record, title=f"{problem.title} demo")
         if stopped:
             console.print(f"stopped after the {args.time_limit:g} s time limit")
+        if workers:
+            console.print(
+                f"{results['count']} worker(s): {results['accepted']} result(s) accepted, "
+                f"{results['rejected']} rejected"
+            )
         if args.plot:
             console.print(f"wrote {args.plot}")
 
     ctx.out.emit(document, render)
     return 0
+
+
+def _start_workers(stack: contextlib.ExitStack, ws_url: str, count: int) -> list[WorkerThread]:
+    """Connect ``count`` numpy workers to ``ws_url``, each stopped when ``stack`` closes.
+
+    Raises:
+        RuntimeError: When a worker does not register (those already started are stopped
+            when ``stack`` closes).
+    """
+    worker_thread = require("juniper_cascor_fake_server", "cli").WorkerThread
+    return [
+        stack.enter_context(
+            worker_thread(ws_url, name=f"demo-worker-{index}", heartbeat_interval=_WORKER_HEARTBEAT)
+        )
+        for index in range(1, count + 1)
+    ]
 
 
 def _train(
