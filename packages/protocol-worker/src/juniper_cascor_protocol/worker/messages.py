@@ -5,9 +5,10 @@ One frozen dataclass per message. ``from_dict``/``from_json`` validate every fie
 
 Unknown keys: unknown keys of a message, and of its closed sub-objects (the ``data`` of
 ``connection_established`` and ``registration_ack``, manifest entries), are accepted and
-dropped, so ``to_dict`` writes exactly the documented fields. The open objects
-``capabilities``, ``candidate_data``, ``training_params`` and ``details`` keep every key they
-arrive with.
+dropped, so ``to_dict`` writes exactly the documented fields; ``task_result`` is the
+exception: its extra top-level keys (e.g. ``training_duration``) are kept in
+``TaskResult.extras`` and written back. The open objects ``capabilities``,
+``candidate_data``, ``training_params`` and ``details`` keep every key they arrive with.
 A nullable field (``rss_mb``, ``error_message``...) may be omitted or ``null``; both read as
 ``None``.
 """
