@@ -127,8 +127,11 @@ class MessageQueue(Generic[T]):
         return True
 
     def push(self, item: T) -> None:
-        """Queue ``item`` even when the queue is full (by one item, once: the reader's last
-        message when its connection is found lost while it waited for room)."""
+        """Queue ``item`` even when the queue is full.
+
+        Only for what is left of a connection the server already closed: the reader's waiting
+        message and the frames read before the close, a bounded amount (the socket's and
+        websockets' buffers)."""
         if not self._closed:
             self._append(item, None)
 

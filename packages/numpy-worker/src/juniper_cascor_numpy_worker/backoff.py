@@ -3,6 +3,8 @@
 Exponential backoff with full jitter: attempt ``n`` (from 0) waits a uniform random time in
 ``[0, min(cap, base * 2**n)]``, so workers that lost the same server do not come back in step.
 Pure logic, no sleeping: the connect loop asks for a delay and waits on its own stop event.
+The clients share ``juniper_cascor_client_core.backoff``; a worker image installs no client
+package (protocol-worker, numpy and websockets only), so the worker keeps this one of its own.
 """
 
 from __future__ import annotations
