@@ -86,9 +86,12 @@ def test_commands_running_the_fake_server_name_the_extra(command: list[str]) -> 
 
 def _run_fixture_tests(tmp_path: Path, prelude: str, *options: str) -> str:
     """Run three tests using the fixtures; return pytest's output after checking that all
-    three errored in setup without an import traceback."""
+    three errored in setup without an import traceback.
+
+    ``-rN`` drops the short summary, whose lines pytest cuts to the terminal width: each
+    message then appears once per test, whatever the width of the terminal running the suite."""
     (tmp_path / "test_fixtures.py").write_text(_FIXTURE_TESTS, encoding="utf-8")
-    args = ["-q", "-p", "no:cacheprovider", *options, "test_fixtures.py"]
+    args = ["-q", "-rN", "-p", "no:cacheprovider", *options, "test_fixtures.py"]
     code = prelude + f"import pytest\nraise SystemExit(pytest.main({args!r}))\n"
     done = _python(code, cwd=tmp_path)
     assert done.returncode == 1, done
