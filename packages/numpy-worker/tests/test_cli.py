@@ -24,9 +24,11 @@ ENV_PREFIXES = ("JUNIPER_CASCOR_WORKER_", "CASCOR_")
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
-    """This process's environment without any worker setting, plus ``extra``."""
+    """This process's environment without any worker setting, plus ``extra``.
+
+    COLUMNS is fixed: argparse wraps the help at the terminal's width."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIXES)}
-    return {**env, "PYTHONUNBUFFERED": "1", **extra}
+    return {**env, "PYTHONUNBUFFERED": "1", "COLUMNS": "120", **extra}
 
 
 def _run(*args: str, timeout: float = 60, **env: str) -> subprocess.CompletedProcess[str]:

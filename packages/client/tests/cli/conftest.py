@@ -14,6 +14,9 @@ import pytest
 
 _CLEARED_ENV = ("JUNIPER_CASCOR_URL", "JUNIPER_CASCOR_API_KEY", "JUNIPER_CASCOR_WS_ORIGIN")
 _RUN_TIMEOUT = 60.0
+# Help text and rich tables wrap at the terminal's width, which argparse and rich read from
+# COLUMNS: a fixed width keeps what the tests read the same on any terminal.
+_COLUMNS = "120"
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ def cli() -> Cli:
 
     def run(*args: str, env: dict[str, str] | None = None) -> CliResult:
         environment = {k: v for k, v in os.environ.items() if k not in _CLEARED_ENV}
+        environment["COLUMNS"] = _COLUMNS
         environment.update(env or {})
         completed = subprocess.run(
             [sys.executable, "-m", "juniper_cascor_client.cli", *args],
