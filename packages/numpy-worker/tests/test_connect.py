@@ -136,3 +136,27 @@ async def test_stop_before_run_returns_at_once() -> None:
     worker.stop()
     await asyncio.wait_for(worker.run(), 5)
     assert worker.close_code is None
+
+
+async def test_stop_during_a_handshake_the_server_never_answers_returns_at_once() -> None:
+    """The server accepts the socket and says nothing: ``stop()`` does not wait for
+    ``open_timeout`` (60 s here) to end the handshake."""
+    accepted = asyncio.Event()
+    held: list[asyncio.StreamWriter] = []
+
+    async def silent(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+        accepted.set()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        worker = NumpyWorker(f"ws://127.0.0.1:{port}", open_timeout=60, **FAST)
+        task = asyncio.create_task(worker.run())
+        await asyncio.wait_for(accepted.wait(), 10)
+        worker.stop()
+        await asyncio.wait_for(task, 10)
+        for writer in held:
+            writer.close()
+    assert worker.stats.failed_connections == 0
+    assert worker.close_code is None

@@ -17,6 +17,7 @@ import threading
 from collections import deque
 from typing import Any
 
+from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import InvalidHandshake
 
 from juniper_cascor_numpy_worker.backoff import FullJitterBackoff
@@ -139,11 +140,13 @@ class NumpyWorker:
         self._loop = asyncio.get_running_loop()
         while not self._stop.is_set():
             try:
-                connection = await open_connection(self.settings, self._ssl)
+                connection = await self._connect()
             except _RETRYABLE as exc:
                 self.stats.failed_connections += 1
                 logger.warning("cannot connect to %s: %s", self.settings.url, exc)
             else:
+                if connection is None:  # stop() came while the handshake was in progress
+                    break
                 logger.info("connected to %s", self.settings.url)
                 session = WorkerSession(
                     connection, self.settings, self.stats, self._runner, self._registration
@@ -169,6 +172,25 @@ class NumpyWorker:
         self.worker_id = worker_id
         self.registered.set()
         self._backoff.reset()
+
+    async def _connect(self) -> ClientConnection | None:
+        """Open a connection, or return None when ``stop()`` comes before it is open.
+
+        A server that accepts the socket but never answers the upgrade would otherwise hold
+        ``stop()`` for up to ``open_timeout``.
+        """
+        connecting = asyncio.create_task(open_connection(self.settings, self._ssl))
+        stopping = asyncio.create_task(self._wake.wait())
+        try:
+            await asyncio.wait({connecting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            if not connecting.done():
+                connecting.cancel()
+            await asyncio.gather(connecting, stopping, return_exceptions=True)
+        if connecting.cancelled():
+            return None
+        return connecting.result()
 
     async def _serve(self, session: WorkerSession) -> None:
         """Run ``session`` until its connection ends or ``stop()`` closes it."""
