@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from juniper_cascor_client_core import (
+    JuniperCascorClientError,
     JuniperCascorConfigurationError,
     JuniperCascorProtocolError,
     JuniperCascorTimeoutError,
@@ -89,6 +90,28 @@ def test_stopping_the_run_ends_the_wait(cascor_server: FakeCascorServer) -> None
 
     assert not thread.is_alive()
     assert outcome["status"]["data"]["state_machine"]["status"] == "STOPPED"
+
+
+@pytest.mark.cascor_server(scenario="idle", epoch_delay=SLOW)
+def test_closing_the_client_from_another_thread_ends_the_wait(
+    cascor_server: FakeCascorServer,
+) -> None:
+    """close() cuts the pause between two polls short (60 s here); the wait raises."""
+    client = JuniperCascorClient(cascor_server.http_url)
+    client.start_training()
+    thread, outcome = waiting_in_thread(
+        lambda: client.wait_for_training(timeout=120, poll_interval=60)
+    )
+    wait_for_polls(cascor_server, 1)
+    client.close()
+    thread.join(timeout=30)
+    with JuniperCascorClient(cascor_server.http_url) as other:
+        other.stop_training()
+
+    assert not thread.is_alive()  # without the wake-up it would still be pausing
+    assert isinstance(outcome["error"], JuniperCascorClientError)
+    assert "closed" in str(outcome["error"])
+    assert status_polls(cascor_server) == 1
 
 
 @pytest.mark.cascor_server(scenario="idle", epoch_delay=SLOW)

@@ -124,7 +124,7 @@ class Transport:
         self._max_response_bytes = max_response_bytes
         self._adapter = DeadlineAdapter(pool_maxsize=pool_maxsize, max_retries=_NO_URLLIB3_RETRIES)
         self._local = threading.local()
-        self._closed = False
+        self._closing = threading.Event()
 
     timeout: tuple[float, float]
     """Default ``(connect, read)`` timeouts of one attempt (replaceable at any time)."""
@@ -135,12 +135,21 @@ class Transport:
     @property
     def closed(self) -> bool:
         """Whether :meth:`close` was called."""
-        return self._closed
+        return self._closing.is_set()
 
     def close(self) -> None:
-        """Close every pooled connection; later calls raise. Idempotent."""
-        self._closed = True
+        """Close every pooled connection and wake every :meth:`pause`; later calls raise.
+        Idempotent."""
+        self._closing.set()
         self._adapter.close()
+
+    def pause(self, seconds: float) -> bool:
+        """Wait ``seconds``, or less when :meth:`close` is called meanwhile (from any thread).
+
+        Returns:
+            ``True`` when the transport is still open.
+        """
+        return not self._closing.wait(seconds)
 
     def ensure_open(self) -> None:
         """Raise when the transport is closed.
@@ -148,7 +157,7 @@ class Transport:
         Raises:
             JuniperCascorClientError: When :meth:`close` was called.
         """
-        if self._closed:
+        if self._closing.is_set():
             raise JuniperCascorClientError(
                 "JuniperCascorClient is closed; create a new client to send requests"
             )
@@ -266,8 +275,7 @@ class Transport:
         logger.debug(
             "%s; retry %d of %d in %.3f s", error, retry_index + 1, self.policy.retries, delay
         )
-        time.sleep(delay)
-        if self._closed:  # closed by another thread meanwhile: no new connection, no resend
+        if not self.pause(delay):  # closed by another thread: no new connection, no resend
             logger.debug("client closed while waiting to retry: %s", error)
             return False
         return True

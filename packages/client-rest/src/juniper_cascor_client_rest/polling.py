@@ -143,7 +143,8 @@ class Polling:
             if remaining <= 0:
                 logger.debug("not ready after %d polls in %.3g s", polls, timeout)
                 return False
-            time.sleep(min(interval, remaining))
+            # close() from another thread ends the pause; the next poll then raises.
+            self._transport.pause(min(interval, remaining))
 
     def wait_for_training(
         self,
@@ -204,7 +205,8 @@ class Polling:
             remaining = end - time.monotonic()
             if remaining <= 0:
                 raise _timed_out(state, limit, stops)
-            time.sleep(min(interval, remaining))
+            # close() from another thread ends the pause; the next poll then raises.
+            self._transport.pause(min(interval, remaining))
 
     def _poll_status(self, deadline: float) -> TrainingStatusResponse:
         self._transport.ensure_open()
