@@ -53,6 +53,22 @@ def wait_for_polls(server: FakeCascorServer, count: int, within: float = 30.0) -
         time.sleep(0.01)
 
 
+def wait_interrupted(
+    server: FakeCascorServer,
+    client: JuniperCascorClient,
+    action: Callable[[], object],
+    **wait_options: Any,
+) -> tuple[threading.Thread, dict[str, Any]]:
+    """Start a run, wait for it in a thread, call ``action`` after the first poll, and join
+    the thread (for at most 30 s): the thread and its outcome, as ``waiting_in_thread``."""
+    client.start_training()
+    thread, outcome = waiting_in_thread(lambda: client.wait_for_training(**wait_options))
+    wait_for_polls(server, 1)
+    action()
+    thread.join(timeout=30)
+    return thread, outcome
+
+
 @pytest.mark.cascor_server(scenario="idle")
 def test_returns_the_completed_status_of_a_run(cascor_server: FakeCascorServer) -> None:
     with JuniperCascorClient(cascor_server.http_url) as client:
@@ -80,13 +96,9 @@ def test_a_run_that_had_already_ended_is_confirmed_by_a_second_poll(
 @pytest.mark.cascor_server(scenario="idle", epoch_delay=SLOW)
 def test_stopping_the_run_ends_the_wait(cascor_server: FakeCascorServer) -> None:
     with JuniperCascorClient(cascor_server.http_url) as client:
-        client.start_training()
-        thread, outcome = waiting_in_thread(
-            lambda: client.wait_for_training(timeout=60, poll_interval=0.05)
+        thread, outcome = wait_interrupted(
+            cascor_server, client, client.stop_training, timeout=60, poll_interval=0.05
         )
-        wait_for_polls(cascor_server, 1)
-        client.stop_training()
-        thread.join(timeout=60)
 
     assert not thread.is_alive()
     assert outcome["status"]["data"]["state_machine"]["status"] == "STOPPED"
@@ -98,13 +110,9 @@ def test_closing_the_client_from_another_thread_ends_the_wait(
 ) -> None:
     """close() cuts the pause between two polls short (60 s here); the wait raises."""
     client = JuniperCascorClient(cascor_server.http_url)
-    client.start_training()
-    thread, outcome = waiting_in_thread(
-        lambda: client.wait_for_training(timeout=120, poll_interval=60)
+    thread, outcome = wait_interrupted(
+        cascor_server, client, client.close, timeout=120, poll_interval=60
     )
-    wait_for_polls(cascor_server, 1)
-    client.close()
-    thread.join(timeout=30)
     with JuniperCascorClient(cascor_server.http_url) as other:
         other.stop_training()
 
@@ -119,13 +127,14 @@ def test_until_paused_ends_the_wait_when_the_run_is_paused(
     cascor_server: FakeCascorServer,
 ) -> None:
     with JuniperCascorClient(cascor_server.http_url) as client:
-        client.start_training()
-        thread, outcome = waiting_in_thread(
-            lambda: client.wait_for_training(timeout=60, poll_interval=0.05, until={"paused"})
+        thread, outcome = wait_interrupted(
+            cascor_server,
+            client,
+            client.pause_training,
+            timeout=60,
+            poll_interval=0.05,
+            until={"paused"},
         )
-        wait_for_polls(cascor_server, 1)
-        client.pause_training()
-        thread.join(timeout=60)
         client.stop_training()
 
     assert not thread.is_alive()
