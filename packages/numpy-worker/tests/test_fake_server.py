@@ -4,6 +4,7 @@ server accepts, and the worker thread's start and refusal."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 import urllib.request
 from typing import Any
@@ -11,7 +12,12 @@ from typing import Any
 import pytest
 
 from juniper_cascor_fake_server import FakeCascorServer
-from juniper_cascor_numpy_worker import WorkerThread
+from juniper_cascor_numpy_worker import (
+    CandidateOutcome,
+    CandidateTask,
+    WorkerThread,
+    train_candidate,
+)
 
 
 def _get(url: str) -> Any:
@@ -28,14 +34,39 @@ def _post(url: str) -> int:
         return status
 
 
+class _HoldUntilBothStarted:
+    """A trainer that holds the first tasks until two have started, then trains as usual.
+
+    The server queues one task per idle worker, and a worker takes one on a heartbeat while
+    idle or right after sending a result. XOR's tasks take milliseconds, so without this one
+    worker could finish its task and take the second before the other's next heartbeat.
+    A worker holds one task at a time, so the second task to start is the other worker's.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._started = 0
+        self._both = threading.Event()
+
+    def __call__(self, task: CandidateTask) -> CandidateOutcome:
+        with self._lock:
+            self._started += 1
+            if self._started >= 2:
+                self._both.set()
+        self._both.wait(30)
+        return train_candidate(task)
+
+
 @pytest.mark.cascor_server(scenario="idle")
 def test_two_workers_train_xor_and_the_server_accepts_their_results(
     cascor_server: FakeCascorServer,
 ) -> None:
     api = cascor_server.http_url + "/v1"
+    gate = _HoldUntilBothStarted()
+    options: dict[str, Any] = {"heartbeat_interval": 0.2, "train": gate}
     with (
-        WorkerThread(cascor_server.ws_url, name="numpy-a", heartbeat_interval=0.2) as a,
-        WorkerThread(cascor_server.ws_url, name="numpy-b", heartbeat_interval=0.2) as b,
+        WorkerThread(cascor_server.ws_url, name="numpy-a", **options) as a,
+        WorkerThread(cascor_server.ws_url, name="numpy-b", **options) as b,
     ):
         workers = [a.worker, b.worker]
         assert _post(api + "/training/start") == 200
