@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 import time
 from typing import Any
@@ -14,6 +15,7 @@ from juniper_cascor_client_core import (
     JuniperCascorCommandError,
     JuniperCascorStreamClosedError,
     JuniperCascorTimeoutError,
+    defaults,
 )
 from juniper_cascor_client_streams import BlockingControlStream, iter_training
 
@@ -149,3 +151,10 @@ def test_close_from_another_thread_fails_a_blocked_command_at_once(threaded_serv
     assert len(outcome) == 1
     assert isinstance(outcome[0], JuniperCascorStreamClosedError)
     assert loop_threads() == []
+
+
+def test_the_blocking_helpers_take_their_default_timeouts_from_client_core() -> None:
+    iter_timeout = inspect.signature(iter_training).parameters["timeout"].default
+    blocking_timeout = inspect.signature(BlockingControlStream).parameters["timeout"].default
+    assert iter_timeout == defaults.DEFAULT_ITER_TIMEOUT == 60.0
+    assert blocking_timeout == defaults.DEFAULT_BLOCKING_TIMEOUT == 10.0

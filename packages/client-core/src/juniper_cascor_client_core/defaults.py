@@ -13,11 +13,13 @@ __all__ = [
     "DEFAULT_BACKOFF_FACTOR",
     "DEFAULT_BACKOFF_MULTIPLIER",
     "DEFAULT_BASE_URL",
+    "DEFAULT_BLOCKING_TIMEOUT",
     "DEFAULT_CLOSE_TIMEOUT",
     "DEFAULT_COMMAND_TIMEOUT",
     "DEFAULT_CONNECT_DELAY",
     "DEFAULT_DECISION_BOUNDARY_RESOLUTION",
     "DEFAULT_HANDSHAKE_TIMEOUT",
+    "DEFAULT_ITER_TIMEOUT",
     "DEFAULT_LIVENESS_WINDOW_SEC",
     "DEFAULT_MAX_BACKOFF",
     "DEFAULT_MAX_COMMAND_WAIT",
@@ -94,4 +96,8 @@ DEFAULT_COMMAND_TIMEOUT: Final = 30.0
 """Wait for a control command's answer."""
 DEFAULT_MAX_COMMAND_WAIT: Final = 60.0
 """Longest a ``queued`` answer may extend a command's wait."""
+DEFAULT_ITER_TIMEOUT: Final = 60.0
+"""``iter_training``: each step (connecting, each message, closing)."""
+DEFAULT_BLOCKING_TIMEOUT: Final = 10.0
+"""``BlockingControlStream``: connecting, closing and each command's answer."""
 DEFAULT_SET_PARAMS_TIMEOUT: Final = 1.0

@@ -24,7 +24,12 @@ from types import TracebackType
 from typing import Any, Literal, Self, Unpack, overload
 
 from juniper_cascor_client_core import JuniperCascorClientError
-from juniper_cascor_client_core.defaults import DEFAULT_QUEUE_SIZE, DEFAULT_SET_PARAMS_TIMEOUT
+from juniper_cascor_client_core.defaults import (
+    DEFAULT_BLOCKING_TIMEOUT,
+    DEFAULT_ITER_TIMEOUT,
+    DEFAULT_QUEUE_SIZE,
+    DEFAULT_SET_PARAMS_TIMEOUT,
+)
 from juniper_cascor_client_streams._loop_thread import LoopThread
 from juniper_cascor_client_streams.control import CascorControlStream
 from juniper_cascor_client_streams.options import StreamOptions
@@ -57,7 +62,7 @@ def iter_training(
     api_key: str | None = None,
     origin: str | None = None,
     *,
-    timeout: float = 60.0,
+    timeout: float = DEFAULT_ITER_TIMEOUT,
     typed: Literal[False] = False,
     queue_size: int = DEFAULT_QUEUE_SIZE,
     queue_policy: QueuePolicy = "block",
@@ -71,7 +76,7 @@ def iter_training(
     api_key: str | None = None,
     origin: str | None = None,
     *,
-    timeout: float = 60.0,
+    timeout: float = DEFAULT_ITER_TIMEOUT,
     typed: Literal[True],
     queue_size: int = DEFAULT_QUEUE_SIZE,
     queue_policy: QueuePolicy = "block",
@@ -85,7 +90,7 @@ def iter_training(
     api_key: str | None = None,
     origin: str | None = None,
     *,
-    timeout: float = 60.0,
+    timeout: float = DEFAULT_ITER_TIMEOUT,
     typed: bool,
     queue_size: int = DEFAULT_QUEUE_SIZE,
     queue_policy: QueuePolicy = "block",
@@ -98,7 +103,7 @@ def iter_training(
     api_key: str | None = None,
     origin: str | None = None,
     *,
-    timeout: float = 60.0,
+    timeout: float = DEFAULT_ITER_TIMEOUT,
     typed: bool = False,
     queue_size: int = DEFAULT_QUEUE_SIZE,
     queue_policy: QueuePolicy = "block",
@@ -175,7 +180,7 @@ class BlockingControlStream:
         base_url: str | None = None,
         api_key: str | None = None,
         *,
-        timeout: float = 10.0,
+        timeout: float = DEFAULT_BLOCKING_TIMEOUT,
         connect_retries: int = 0,
         **kwargs: Any,
     ) -> None:
