@@ -64,21 +64,17 @@ def test_a_seed_the_torch_worker_rejects_raises(seed: int, index: int) -> None:
 
 
 def test_the_scale_multiplies_in_float32() -> None:
-    unit, _ = initial_parameters(
-        candidate_seed=7,
-        candidate_index=0,
-        input_size=5,
-        random_value_scale=1.0,
-        sequence_max_value=100,
-    )
-    scaled, _ = initial_parameters(
-        candidate_seed=7,
-        candidate_index=0,
-        input_size=5,
-        random_value_scale=0.3,
-        sequence_max_value=100,
-    )
-    np.testing.assert_array_equal(scaled, unit * np.float32(0.3))
+    def weights(scale: float) -> Any:
+        drawn, _ = initial_parameters(
+            candidate_seed=7,
+            candidate_index=0,
+            input_size=5,
+            random_value_scale=scale,
+            sequence_max_value=100,
+        )
+        return drawn
+
+    np.testing.assert_array_equal(weights(0.3), weights(1.0) * np.float32(0.3))
 
 
 def test_seeding_leaves_pythons_global_generator_alone() -> None:
